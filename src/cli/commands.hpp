@@ -1,0 +1,14 @@
+// Every subcommand: one file each (cmd_<name>.cpp) with an Args struct, add_<name>_command and run_<name>.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/output.hpp"
+
+namespace tinyfit::cli {
+
+void add_features_command(CLI::App& app, const GlobalOptions& global);
+void add_inspect_command(CLI::App& app, const GlobalOptions& global);
+void add_eval_command(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace tinyfit::cli
