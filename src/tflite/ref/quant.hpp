@@ -1,0 +1,56 @@
+// TFLite's integer requantization arithmetic (reference numerics, bit-exact with the runtime's
+// reference kernels): a real multiplier M is represented as a Q31 fixed-point value and a power-of-two
+// shift, and applied with saturating rounding-doubling high multiply + rounding right shift.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace tinyfit::tflite::ref {
+
+// M ≈ quantized * 2^(shift - 31), quantized in [2^30, 2^31). M == 0 gives (0, 0).
+inline void quantize_multiplier(double m, int32_t* quantized, int* shift) {
+  if (m == 0.0) {
+    *quantized = 0;
+    *shift = 0;
+    return;
+  }
+  const double q = std::frexp(m, shift);
+  int64_t q_fixed = static_cast<int64_t>(std::round(q * (1LL << 31)));
+  if (q_fixed == (1LL << 31)) {
+    q_fixed /= 2;
+    ++*shift;
+  }
+  if (*shift < -31) {  // too small to represent: flush to zero as TFLite does
+    *shift = 0;
+    q_fixed = 0;
+  }
+  *quantized = static_cast<int32_t>(q_fixed);
+}
+
+// round(a * b / 2^31) with ties away from zero, saturating the one overflow case.
+inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
+  if (a == b && a == std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::max();
+  const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
+  const int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
+  return static_cast<int32_t>((ab + nudge) / (1LL << 31));  // C++ division truncates toward zero
+}
+
+// x / 2^exponent rounded to nearest, ties away from zero.
+inline int32_t rounding_divide_by_pot(int32_t x, int exponent) {
+  const int32_t mask = static_cast<int32_t>((1LL << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// x * M for M given by (quantized, shift) as from quantize_multiplier.
+inline int32_t multiply_by_quantized_multiplier(int32_t x, int32_t quantized, int shift) {
+  const int left_shift = shift > 0 ? shift : 0;
+  const int right_shift = shift > 0 ? 0 : -shift;
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x * (1 << left_shift), quantized),
+                                right_shift);
+}
+
+}  // namespace tinyfit::tflite::ref
