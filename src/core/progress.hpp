@@ -1,4 +1,5 @@
-// Progress for long work, on stderr only (stdout carries results). Silent when quiet.
+// Progress for long work (items done, elapsed, ETA), on stderr only: stdout carries results.
+// Silent when quiet.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,9 @@ namespace tinyfit {
 class Progress {
  public:
   Progress(std::string label, size_t total, bool quiet = false);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
   // Thread-safe. Reports that `done` of `total` items are finished; prints at most ~5 times a second.
   void update(size_t done);
   void finish();
@@ -18,6 +22,9 @@ class Progress {
   std::string label_;
   size_t total_;
   bool quiet_;
+  bool tty_;
+  bool drawn_ = false;     // a terminal line is open (needs a newline)
+  bool finished_ = false;
   std::mutex mutex_;
   std::chrono::steady_clock::time_point start_, last_;
 };
