@@ -1,0 +1,142 @@
+#include "tflite/fast/conv.hpp"
+
+#include <cstring>
+
+#include "tflite/fast/dot.hpp"
+#include "tflite/ref/quant.hpp"
+
+namespace tinyfit::tflite::fast {
+
+namespace {
+
+using ref::clamp_float;
+using ref::clamp_int;
+using ref::offset;
+
+// The receptive field of output (b, oy, ox) as one contiguous int8 row in filter order
+// [kh][kw][in_c]; taps outside the input read `pad_value` (the input zero point, so that after the
+// zero-point correction they contribute exactly nothing, like the skipped taps of the reference).
+// A 1x1 unpadded filter reads the input in place.
+const int8_t* gather_patch(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter, int b,
+                           int oy, int ox, int8_t pad_value, int8_t* patch) {
+  const int y0 = oy * p.stride_h - p.pad_h;
+  const int x0 = ox * p.stride_w - p.pad_w;
+  if (filter.h == 1 && filter.w == 1 && y0 >= 0 && y0 < in.h && x0 >= 0 && x0 < in.w)
+    return input + offset(in, b, y0, x0, 0);
+  int8_t* dst = patch;
+  for (int fy = 0; fy < filter.h; ++fy) {
+    const int iy = y0 + p.dilation_h * fy;
+    for (int fx = 0; fx < filter.w; ++fx, dst += in.c) {
+      const int ix = x0 + p.dilation_w * fx;
+      if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
+        std::memset(dst, static_cast<uint8_t>(pad_value), static_cast<size_t>(in.c));
+      } else {
+        std::memcpy(dst, input + offset(in, b, iy, ix, 0), static_cast<size_t>(in.c));
+      }
+    }
+  }
+  return patch;
+}
+
+}  // namespace
+
+void prepare_conv_weights(const Shape4& filter, const float* weights, ConvWeights* out) {
+  const int64_t k = static_cast<int64_t>(filter.h) * filter.w * filter.c;
+  out->transposed.resize(static_cast<size_t>(k * filter.n));
+  for (int oc = 0; oc < filter.n; ++oc)
+    for (int64_t i = 0; i < k; ++i) out->transposed[static_cast<size_t>(i * filter.n + oc)] = weights[oc * k + i];
+  out->row_sums.clear();
+}
+
+void prepare_conv_weights(const Shape4& filter, const int8_t* weights, ConvWeights* out) {
+  const int k = filter.h * filter.w * filter.c;
+  out->row_sums.resize(static_cast<size_t>(filter.n));
+  row_sums_i8(weights, filter.n, k, out->row_sums.data());
+  out->transposed.clear();
+}
+
+void conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,
+                const ConvWeights& weights, const float* bias, const Shape4& out, float* output) {
+  const int oc_count = out.c;
+  for (int b = 0; b < out.n; ++b) {
+    for (int oy = 0; oy < out.h; ++oy) {
+      const int y0 = oy * p.stride_h - p.pad_h;
+      for (int ox = 0; ox < out.w; ++ox) {
+        const int x0 = ox * p.stride_w - p.pad_w;
+        float* __restrict acc = output + offset(out, b, oy, ox, 0);
+        for (int oc = 0; oc < oc_count; ++oc) acc[oc] = 0.0f;
+        // Same tap order as the reference (fy, fx, ic) and the same skipped taps, so each output
+        // channel sums the same products in the same order.
+        for (int fy = 0; fy < filter.h; ++fy) {
+          const int iy = y0 + p.dilation_h * fy;
+          if (iy < 0 || iy >= in.h) continue;
+          for (int fx = 0; fx < filter.w; ++fx) {
+            const int ix = x0 + p.dilation_w * fx;
+            if (ix < 0 || ix >= in.w) continue;
+            const float* x = input + offset(in, b, iy, ix, 0);
+            const float* w = weights.transposed.data() + static_cast<int64_t>((fy * filter.w + fx) * in.c) * oc_count;
+            for (int ic = 0; ic < in.c; ++ic, w += oc_count) {
+              const float xv = x[ic];
+              for (int oc = 0; oc < oc_count; ++oc) acc[oc] += xv * w[oc];
+            }
+          }
+        }
+        for (int oc = 0; oc < oc_count; ++oc)
+          acc[oc] = clamp_float(acc[oc] + (bias ? bias[oc] : 0.0f), p.float_min, p.float_max);
+      }
+    }
+  }
+}
+
+void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
+               const int8_t* filter_data, const ConvWeights& weights, const int32_t* bias, const Shape4& out,
+               int8_t* output, ConvScratch& scratch) {
+  const int k = filter.h * filter.w * filter.c;
+  int32_t* acc = scratch.acc.data();
+  const auto zero_point = static_cast<int8_t>(-p.input_offset);
+  for (int b = 0; b < out.n; ++b) {
+    for (int oy = 0; oy < out.h; ++oy) {
+      for (int ox = 0; ox < out.w; ++ox) {
+        const int8_t* patch = gather_patch(p, in, input, filter, b, oy, ox, zero_point, scratch.patch.data());
+        dot_i8_rows(patch, filter_data, out.c, k, acc);
+        int8_t* dst = output + offset(out, b, oy, ox, 0);
+        for (int oc = 0; oc < out.c; ++oc) {
+          // sum w * (x + offset) = dot(w, x) + offset * sum(w), exact in int32.
+          int32_t a = acc[oc] + p.input_offset * weights.row_sums[static_cast<size_t>(oc)];
+          if (bias) a += bias[oc];
+          a = ref::multiply_by_quantized_multiplier(a, p.multiplier[oc], p.shift[oc]) + p.output_offset;
+          dst[oc] = static_cast<int8_t>(clamp_int(a, p.quant_min, p.quant_max));
+        }
+      }
+    }
+  }
+}
+
+void conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, const float* batch_scale,
+                 const int32_t* batch_zero_point, const Shape4& filter, const int8_t* filter_data,
+                 const ConvWeights& weights, const float* channel_scale, const float* bias, const Shape4& out,
+                 float* output, ConvScratch& scratch) {
+  const int k = filter.h * filter.w * filter.c;
+  int32_t* acc = scratch.acc.data();
+  for (int b = 0; b < out.n; ++b) {
+    const int32_t zero_point = batch_zero_point ? batch_zero_point[b] : 0;
+    const float scale = batch_scale[b];
+    for (int oy = 0; oy < out.h; ++oy) {
+      for (int ox = 0; ox < out.w; ++ox) {
+        const int8_t* patch =
+            gather_patch(p, in, input, filter, b, oy, ox, static_cast<int8_t>(zero_point), scratch.patch.data());
+        dot_i8_rows(patch, filter_data, out.c, k, acc);
+        float* dst = output + offset(out, b, oy, ox, 0);
+        for (int oc = 0; oc < out.c; ++oc) {
+          const int32_t a = acc[oc] - zero_point * weights.row_sums[static_cast<size_t>(oc)];
+          // Float operations in the reference's order (ref/conv.cpp) for identical results.
+          float value = channel_scale ? static_cast<float>(a) * channel_scale[oc] * scale : static_cast<float>(a) * scale;
+          if (bias) value += bias[oc];
+          dst[oc] = clamp_float(value, p.float_min, p.float_max);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace tinyfit::tflite::fast

@@ -1,0 +1,182 @@
+// CONV_2D: inputs (input [n, h, w, in_c], filter [out_c, kh, kw, in_c], optional bias [out_c]),
+// one output [n, out_h, out_w, out_c]. Three variants, chosen from the tensor types:
+//   float32  float input, filter, bias and output;
+//   int8     int8 input/output (per-tensor), int8 symmetric filter (per-tensor or per output
+//            channel), int32 bias, requantized per output channel as TFLite does;
+//   hybrid   float input/output, int8 filter, float bias (dynamic-range quantization): the input is
+//            quantized per batch at run time — symmetric with per-tensor filter scales, asymmetric
+//            when the filter scales differ per channel, as TFLite's EvalHybrid / EvalHybridPerChannel.
+#include <string>
+
+#include "tflite/fast/conv.hpp"
+#include "tflite/ops/ops.hpp"
+#include "tflite/ref/activation.hpp"
+#include "tflite/ref/conv.hpp"
+#include "tflite/ref/hybrid.hpp"
+#include "tflite/ref/padding.hpp"
+#include "tflite/ref/weight_quant.hpp"
+
+namespace tinyfit::tflite::ops {
+
+namespace {
+
+enum class Kind { Float, Int8, Hybrid };
+
+struct ConvData {
+  Kind kind = Kind::Float;
+  ref::ConvParams params;
+  ref::Shape4 in, filter, out;
+  std::vector<int32_t> multiplier;  // int8, per output channel
+  std::vector<int> shift;
+  float filter_scale = 1.0f;         // hybrid, per-tensor filter
+  std::vector<float> channel_scale;  // hybrid, per-channel filter (empty: per-tensor)
+  mutable ref::HybridInput hybrid;
+  bool fast = false;  // fast kernels, with weights prepared below (needs a constant filter)
+  fast::ConvWeights weights;
+  mutable fast::ConvScratch scratch;
+};
+
+std::string types_of(const Tensor& input, const Tensor& filter, const Tensor& output) {
+  return std::string("input ") + dtype_name(input.type) + ", filter " + dtype_name(filter.type) + ", output " +
+         dtype_name(output.type);
+}
+
+void prepare(const OpContext& ctx) {
+  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1 || !ctx.has_input(0) || !ctx.has_input(1))
+    ctx.fail("expects inputs (input, filter[, bias]) and one output");
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  const Tensor* bias = ctx.has_input(2) ? &ctx.input(2) : nullptr;
+  Tensor& output = ctx.output(0);
+  const OpOptions& o = ctx.options();
+
+  if (input.rank() != 4) ctx.fail("input must have rank 4 (NHWC), got rank " + std::to_string(input.rank()));
+  if (filter.rank() != 4) ctx.fail("filter must have rank 4 [out_c, kh, kw, in_c]");
+  if (filter.dim(3) != input.dim(3))
+    ctx.fail("filter has " + std::to_string(filter.dim(3)) + " input channels, input has " +
+             std::to_string(input.dim(3)) + " (grouped convolution is not supported)");
+  const int out_c = filter.dim(0);
+  if (bias && bias->num_elements() != out_c) ctx.fail("bias must have " + std::to_string(out_c) + " elements");
+  if (o.stride_h < 1 || o.stride_w < 1 || o.dilation_h < 1 || o.dilation_w < 1)
+    ctx.fail("strides and dilations must be >= 1");
+
+  auto& d = ctx.make_data<ConvData>();
+  d.in = ref::shape4(input.shape);
+  d.filter = ref::shape4(filter.shape);
+  const int out_h = ref::compute_out_size(o.padding, d.in.h, d.filter.h, o.stride_h, o.dilation_h);
+  const int out_w = ref::compute_out_size(o.padding, d.in.w, d.filter.w, o.stride_w, o.dilation_w);
+  if (out_h <= 0 || out_w <= 0) ctx.fail("the filter does not fit the input with VALID padding");
+  d.out = ref::Shape4{d.in.n, out_h, out_w, out_c};
+  ctx.set_output_shape(0, {d.in.n, out_h, out_w, out_c});
+
+  ref::ConvParams& p = d.params;
+  p.stride_h = o.stride_h;
+  p.stride_w = o.stride_w;
+  p.dilation_h = o.dilation_h;
+  p.dilation_w = o.dilation_w;
+  p.pad_h = ref::compute_padding(o.stride_h, o.dilation_h, d.in.h, d.filter.h, out_h);
+  p.pad_w = ref::compute_padding(o.stride_w, o.dilation_w, d.in.w, d.filter.w, out_w);
+  if (!ref::activation_range_float(o.activation, &p.float_min, &p.float_max))
+    ctx.fail("unsupported fused activation " + std::to_string(static_cast<int>(o.activation)));
+
+  const bool fast = !ctx.reference_only() && filter.is_constant;
+  if (input.type == DType::Float32 && filter.type == DType::Float32 && output.type == DType::Float32) {
+    if (bias && bias->type != DType::Float32) ctx.fail("float convolution needs a float32 bias");
+    d.kind = Kind::Float;
+    if (fast) fast::prepare_conv_weights(d.filter, filter.as<float>(), &d.weights);
+  } else if (input.type == DType::Int8 && filter.type == DType::Int8 && output.type == DType::Int8) {
+    if (bias && bias->type != DType::Int32) ctx.fail("int8 convolution needs an int32 bias");
+    if (input.quant.empty() || output.quant.empty() || filter.quant.empty())
+      ctx.fail("int8 convolution needs quantized input, filter and output");
+    const auto& fs = filter.quant.scale;
+    if (fs.size() != 1 && (fs.size() != static_cast<size_t>(out_c) || filter.quant.axis != 0))
+      ctx.fail("filter scales must be per tensor or per output channel (axis 0)");
+    for (int64_t zp : filter.quant.zero_point)
+      if (zp != 0) ctx.fail("int8 filter must be symmetric (zero point 0)");
+    d.kind = Kind::Int8;
+    ref::per_channel_multipliers(input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier, &d.shift);
+    p.input_offset = -ref::zero_point_of(input.quant.zero_point);
+    p.output_offset = ref::zero_point_of(output.quant.zero_point);
+    if (!ref::activation_range_quantized(o.activation, output.quant.scale[0], p.output_offset, -128, 127,
+                                         &p.quant_min, &p.quant_max))
+      ctx.fail("unsupported fused activation");
+    if (fast) {
+      fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
+      d.scratch.reserve(d.filter, d.out);
+    }
+  } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
+    if (bias && bias->type != DType::Float32) ctx.fail("hybrid convolution needs a float32 bias");
+    const auto& fs = filter.quant.scale;
+    if (fs.empty()) ctx.fail("hybrid convolution needs a quantized filter");
+    if (fs.size() != 1 && fs.size() != static_cast<size_t>(out_c))
+      ctx.fail("filter scales must be per tensor or per output channel");
+    d.kind = Kind::Hybrid;
+    const bool per_channel = fs.size() > 1 && ref::scales_differ(fs);
+    if (per_channel) d.channel_scale = fs;
+    d.filter_scale = fs[0];
+    d.hybrid.reserve(d.in.n, d.in.h * d.in.w * d.in.c, /*asymmetric=*/per_channel);
+    if (fast) {
+      fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
+      d.scratch.reserve(d.filter, d.out);
+    }
+  } else {
+    ctx.fail("unsupported types: " + types_of(input, filter, output));
+  }
+  d.fast = fast;
+}
+
+void eval(const OpContext& ctx) {
+  const auto& d = ctx.data<ConvData>();
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  const bool has_bias = ctx.has_input(2);
+  Tensor& output = ctx.output(0);
+  switch (d.kind) {
+    case Kind::Float: {
+      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      if (d.fast) {
+        fast::conv_float(d.params, d.in, input.as<float>(), d.filter, d.weights, bias, d.out, output.as<float>());
+      } else {
+        ref::conv_float(d.params, d.in, input.as<float>(), d.filter, filter.as<float>(), bias, d.out,
+                        output.as<float>());
+      }
+      break;
+    }
+    case Kind::Int8: {
+      ref::ConvParams p = d.params;
+      p.multiplier = d.multiplier.data();
+      p.shift = d.shift.data();
+      const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
+      if (d.fast) {
+        fast::conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), d.weights, bias, d.out,
+                        output.as<int8_t>(), d.scratch);
+      } else {
+        ref::conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), bias, d.out, output.as<int8_t>());
+      }
+      break;
+    }
+    case Kind::Hybrid: {
+      d.hybrid.quantize(input.as<float>());
+      // Per-tensor filters fold their scale into each batch's input scale (float product, as TFLite).
+      if (d.channel_scale.empty())
+        for (float& s : d.hybrid.scale) s *= d.filter_scale;
+      const float* channel_scale = d.channel_scale.empty() ? nullptr : d.channel_scale.data();
+      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      if (d.fast) {
+        fast::conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(), d.hybrid.zero_points(),
+                          d.filter, filter.as<int8_t>(), d.weights, channel_scale, bias, d.out, output.as<float>(),
+                          d.scratch);
+      } else {
+        ref::conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(), d.hybrid.zero_points(),
+                         d.filter, filter.as<int8_t>(), channel_scale, bias, d.out, output.as<float>());
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+OpRegistration register_conv_2d() { return {BuiltinOp::Conv2D, "CONV_2D", prepare, eval}; }
+
+}  // namespace tinyfit::tflite::ops

@@ -1,0 +1,161 @@
+// DEPTHWISE_CONV_2D: inputs (input [n, h, w, in_c], filter [1, kh, kw, out_c], optional bias
+// [out_c]), out_c = in_c * depth_multiplier. Variants as CONV_2D: float32; int8 with per-channel
+// (axis 3) or per-tensor symmetric filter and int32 bias; hybrid (float activations, int8 filter),
+// which TFLite always runs per channel with asymmetric per-batch input quantization.
+#include <string>
+
+#include "tflite/fast/conv.hpp"
+#include "tflite/ops/ops.hpp"
+#include "tflite/ref/activation.hpp"
+#include "tflite/ref/depthwise_conv.hpp"
+#include "tflite/ref/hybrid.hpp"
+#include "tflite/ref/padding.hpp"
+#include "tflite/ref/weight_quant.hpp"
+
+namespace tinyfit::tflite::ops {
+
+namespace {
+
+enum class Kind { Float, Int8, Hybrid };
+
+struct DepthwiseData {
+  Kind kind = Kind::Float;
+  ref::ConvParams params;
+  ref::Shape4 in, filter, out;
+  std::vector<int32_t> multiplier;  // int8, per output channel
+  std::vector<int> shift;
+  std::vector<float> channel_scale;  // hybrid: one filter scale per output channel
+  mutable ref::HybridInput hybrid;
+  bool fast = false;
+  mutable std::vector<int32_t> acc;  // fast int8 / hybrid accumulators, one per output channel
+};
+
+void prepare(const OpContext& ctx) {
+  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1 || !ctx.has_input(0) || !ctx.has_input(1))
+    ctx.fail("expects inputs (input, filter[, bias]) and one output");
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  const Tensor* bias = ctx.has_input(2) ? &ctx.input(2) : nullptr;
+  Tensor& output = ctx.output(0);
+  const OpOptions& o = ctx.options();
+
+  if (input.rank() != 4) ctx.fail("input must have rank 4 (NHWC), got rank " + std::to_string(input.rank()));
+  if (filter.rank() != 4 || filter.dim(0) != 1) ctx.fail("filter must have shape [1, kh, kw, out_c]");
+  const int in_c = input.dim(3);
+  const int out_c = filter.dim(3);
+  // The channel ratio is the depth multiplier. Like TFLite's kernel, trust the shapes over the option
+  // (older converters wrote inconsistent depth_multiplier values).
+  if (in_c <= 0 || out_c % in_c != 0) ctx.fail("filter channels must be a multiple of the input channels");
+  const int depth_multiplier = out_c / in_c;
+  if (bias && bias->num_elements() != out_c) ctx.fail("bias must have " + std::to_string(out_c) + " elements");
+  if (o.stride_h < 1 || o.stride_w < 1 || o.dilation_h < 1 || o.dilation_w < 1)
+    ctx.fail("strides and dilations must be >= 1");
+
+  auto& d = ctx.make_data<DepthwiseData>();
+  d.in = ref::shape4(input.shape);
+  d.filter = ref::shape4(filter.shape);
+  const int out_h = ref::compute_out_size(o.padding, d.in.h, d.filter.h, o.stride_h, o.dilation_h);
+  const int out_w = ref::compute_out_size(o.padding, d.in.w, d.filter.w, o.stride_w, o.dilation_w);
+  if (out_h <= 0 || out_w <= 0) ctx.fail("the filter does not fit the input with VALID padding");
+  d.out = ref::Shape4{d.in.n, out_h, out_w, out_c};
+  ctx.set_output_shape(0, {d.in.n, out_h, out_w, out_c});
+
+  ref::ConvParams& p = d.params;
+  p.stride_h = o.stride_h;
+  p.stride_w = o.stride_w;
+  p.dilation_h = o.dilation_h;
+  p.dilation_w = o.dilation_w;
+  p.depth_multiplier = depth_multiplier;
+  p.pad_h = ref::compute_padding(o.stride_h, o.dilation_h, d.in.h, d.filter.h, out_h);
+  p.pad_w = ref::compute_padding(o.stride_w, o.dilation_w, d.in.w, d.filter.w, out_w);
+  if (!ref::activation_range_float(o.activation, &p.float_min, &p.float_max))
+    ctx.fail("unsupported fused activation " + std::to_string(static_cast<int>(o.activation)));
+  d.fast = !ctx.reference_only();
+
+  const auto& fs = filter.quant.scale;
+  auto check_filter_scales = [&] {
+    if (fs.empty()) ctx.fail("quantized depthwise convolution needs a quantized filter");
+    if (fs.size() != 1 && (fs.size() != static_cast<size_t>(out_c) || filter.quant.axis != 3))
+      ctx.fail("filter scales must be per tensor or per output channel (axis 3)");
+  };
+  if (input.type == DType::Float32 && filter.type == DType::Float32 && output.type == DType::Float32) {
+    if (bias && bias->type != DType::Float32) ctx.fail("float depthwise convolution needs a float32 bias");
+    d.kind = Kind::Float;
+  } else if (input.type == DType::Int8 && filter.type == DType::Int8 && output.type == DType::Int8) {
+    if (bias && bias->type != DType::Int32) ctx.fail("int8 depthwise convolution needs an int32 bias");
+    if (input.quant.empty() || output.quant.empty()) ctx.fail("int8 depthwise convolution needs quantized input and output");
+    check_filter_scales();
+    for (int64_t zp : filter.quant.zero_point)
+      if (zp != 0) ctx.fail("int8 filter must be symmetric (zero point 0)");
+    d.kind = Kind::Int8;
+    ref::per_channel_multipliers(input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier, &d.shift);
+    p.input_offset = -ref::zero_point_of(input.quant.zero_point);
+    p.output_offset = ref::zero_point_of(output.quant.zero_point);
+    if (!ref::activation_range_quantized(o.activation, output.quant.scale[0], p.output_offset, -128, 127,
+                                         &p.quant_min, &p.quant_max))
+      ctx.fail("unsupported fused activation");
+  } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
+    if (bias && bias->type != DType::Float32) ctx.fail("hybrid depthwise convolution needs a float32 bias");
+    check_filter_scales();
+    d.kind = Kind::Hybrid;
+    d.channel_scale.assign(static_cast<size_t>(out_c), fs[0]);
+    if (fs.size() > 1) d.channel_scale = fs;
+    d.hybrid.reserve(d.in.n, d.in.h * d.in.w * d.in.c, /*asymmetric=*/true);
+  } else {
+    ctx.fail(std::string("unsupported types: input ") + dtype_name(input.type) + ", filter " +
+             dtype_name(filter.type) + ", output " + dtype_name(output.type));
+  }
+  if (d.fast) d.acc.assign(static_cast<size_t>(out_c), 0);
+}
+
+void eval(const OpContext& ctx) {
+  const auto& d = ctx.data<DepthwiseData>();
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  const bool has_bias = ctx.has_input(2);
+  Tensor& output = ctx.output(0);
+  switch (d.kind) {
+    case Kind::Float: {
+      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      (d.fast ? fast::depthwise_conv_float : ref::depthwise_conv_float)(
+          d.params, d.in, input.as<float>(), d.filter, filter.as<float>(), bias, d.out, output.as<float>());
+      break;
+    }
+    case Kind::Int8: {
+      ref::ConvParams p = d.params;
+      p.multiplier = d.multiplier.data();
+      p.shift = d.shift.data();
+      const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
+      if (d.fast) {
+        fast::depthwise_conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), bias, d.out,
+                                  output.as<int8_t>(), d.acc.data());
+      } else {
+        ref::depthwise_conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), bias, d.out,
+                                 output.as<int8_t>());
+      }
+      break;
+    }
+    case Kind::Hybrid: {
+      d.hybrid.quantize(input.as<float>());
+      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      if (d.fast) {
+        fast::depthwise_conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(),
+                                    d.hybrid.zero_points(), d.filter, filter.as<int8_t>(), d.channel_scale.data(),
+                                    bias, d.out, output.as<float>(), d.acc.data());
+      } else {
+        ref::depthwise_conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(),
+                                   d.hybrid.zero_points(), d.filter, filter.as<int8_t>(), d.channel_scale.data(),
+                                   bias, d.out, output.as<float>());
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+OpRegistration register_depthwise_conv_2d() {
+  return {BuiltinOp::DepthwiseConv2D, "DEPTHWISE_CONV_2D", prepare, eval};
+}
+
+}  // namespace tinyfit::tflite::ops

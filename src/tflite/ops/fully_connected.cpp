@@ -1,0 +1,174 @@
+// FULLY_CONNECTED: inputs (input [..., depth] read as [batches, depth], weights [units, depth],
+// optional bias [units]), one output: [batches, units], or the input's shape with the last dimension
+// replaced by units when keep_num_dims. Variants: float32; int8 (per-tensor or per-row symmetric
+// weights, int32 bias, TFLite's per-tensor multiplier arithmetic); hybrid (float input/output, int8
+// weights, float bias) with symmetric or — asymmetric_quantize_inputs — asymmetric input rows.
+#include <string>
+
+#include "tflite/fast/fully_connected.hpp"
+#include "tflite/ops/ops.hpp"
+#include "tflite/ref/activation.hpp"
+#include "tflite/ref/fully_connected.hpp"
+#include "tflite/ref/hybrid.hpp"
+#include "tflite/ref/weight_quant.hpp"
+
+namespace tinyfit::tflite::ops {
+
+namespace {
+
+enum class Kind { Float, Int8, Hybrid };
+
+struct FullyConnectedData {
+  Kind kind = Kind::Float;
+  ref::FullyConnectedParams params;
+  int batches = 0, depth = 0, units = 0;
+  std::vector<int32_t> multiplier;  // int8: one, or one per unit
+  std::vector<int> shift;
+  float filter_scale = 1.0f;         // hybrid, per-tensor weights
+  std::vector<float> channel_scale;  // hybrid, per-unit weights
+  mutable ref::HybridInput hybrid;
+  bool fast = false;  // needs constant weights (prepared below)
+  fast::FullyConnectedWeights weights;
+  mutable std::vector<int32_t> acc;
+};
+
+void prepare(const OpContext& ctx) {
+  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1 || !ctx.has_input(0) || !ctx.has_input(1))
+    ctx.fail("expects inputs (input, weights[, bias]) and one output");
+  const Tensor& input = ctx.input(0);
+  const Tensor& weights = ctx.input(1);
+  const Tensor* bias = ctx.has_input(2) ? &ctx.input(2) : nullptr;
+  Tensor& output = ctx.output(0);
+  const OpOptions& o = ctx.options();
+
+  if (weights.rank() != 2) ctx.fail("weights must have rank 2 [units, depth]");
+  auto& d = ctx.make_data<FullyConnectedData>();
+  d.units = weights.dim(0);
+  d.depth = weights.dim(1);
+  if (d.depth <= 0 || input.num_elements() % d.depth != 0)
+    ctx.fail("input size " + std::to_string(input.num_elements()) + " is not a multiple of the weights' depth " +
+             std::to_string(d.depth));
+  d.batches = static_cast<int>(input.num_elements() / d.depth);
+  if (bias && bias->num_elements() != d.units) ctx.fail("bias must have " + std::to_string(d.units) + " elements");
+  if (o.keep_dims) {
+    if (input.rank() < 1 || input.shape.back() != d.depth)
+      ctx.fail("keep_num_dims needs the input's last dimension to equal the weights' depth");
+    std::vector<int32_t> shape = input.shape;
+    shape.back() = d.units;
+    ctx.set_output_shape(0, std::move(shape));
+  } else {
+    ctx.set_output_shape(0, {d.batches, d.units});
+  }
+
+  ref::FullyConnectedParams& p = d.params;
+  if (!ref::activation_range_float(o.activation, &p.float_min, &p.float_max))
+    ctx.fail("unsupported fused activation " + std::to_string(static_cast<int>(o.activation)));
+  const bool fast = !ctx.reference_only() && weights.is_constant;
+  const auto& ws = weights.quant.scale;
+
+  if (input.type == DType::Float32 && weights.type == DType::Float32 && output.type == DType::Float32) {
+    if (bias && bias->type != DType::Float32) ctx.fail("float fully-connected needs a float32 bias");
+    d.kind = Kind::Float;
+    if (fast) fast::prepare_fully_connected_weights(d.depth, d.units, weights.as<float>(), &d.weights);
+  } else if (input.type == DType::Int8 && weights.type == DType::Int8 && output.type == DType::Int8) {
+    if (bias && bias->type != DType::Int32) ctx.fail("int8 fully-connected needs an int32 bias");
+    if (input.quant.empty() || output.quant.empty() || ws.empty())
+      ctx.fail("int8 fully-connected needs quantized input, weights and output");
+    d.kind = Kind::Int8;
+    p.per_channel = ws.size() > 1;
+    if (p.per_channel) {
+      if (ws.size() != static_cast<size_t>(d.units) || weights.quant.axis != 0)
+        ctx.fail("weight scales must be per tensor or per unit (axis 0)");
+      ref::per_channel_multipliers(input.quant.scale[0], ws, output.quant.scale[0], d.units, &d.multiplier, &d.shift);
+    } else {
+      d.multiplier.resize(1);
+      d.shift.resize(1);
+      ref::quantize_multiplier(ref::per_tensor_multiplier(input.quant.scale[0], ws[0], output.quant.scale[0]),
+                               &d.multiplier[0], &d.shift[0]);
+    }
+    p.input_offset = -ref::zero_point_of(input.quant.zero_point);
+    p.filter_offset = p.per_channel ? 0 : -ref::zero_point_of(weights.quant.zero_point);
+    p.output_offset = ref::zero_point_of(output.quant.zero_point);
+    if (!ref::activation_range_quantized(o.activation, output.quant.scale[0], p.output_offset, -128, 127,
+                                         &p.quant_min, &p.quant_max))
+      ctx.fail("unsupported fused activation");
+    if (fast) fast::prepare_fully_connected_weights(d.depth, d.units, weights.as<int8_t>(), &d.weights);
+  } else if (input.type == DType::Float32 && weights.type == DType::Int8 && output.type == DType::Float32) {
+    if (bias && bias->type != DType::Float32) ctx.fail("hybrid fully-connected needs a float32 bias");
+    if (ws.empty()) ctx.fail("hybrid fully-connected needs quantized weights");
+    if (ws.size() != 1 && ws.size() != static_cast<size_t>(d.units))
+      ctx.fail("weight scales must be per tensor or per unit");
+    for (int64_t zp : weights.quant.zero_point)
+      if (zp != 0) ctx.fail("hybrid weights must be symmetric (zero point 0)");
+    d.kind = Kind::Hybrid;
+    if (ws.size() > 1) d.channel_scale = ws;
+    d.filter_scale = ws[0];
+    d.hybrid.reserve(d.batches, d.depth, o.asymmetric_quantize_inputs);
+    if (fast) fast::prepare_fully_connected_weights(d.depth, d.units, weights.as<int8_t>(), &d.weights);
+  } else {
+    ctx.fail(std::string("unsupported types: input ") + dtype_name(input.type) + ", weights " +
+             dtype_name(weights.type) + ", output " + dtype_name(output.type));
+  }
+  d.fast = fast;
+  if (fast) d.acc.assign(static_cast<size_t>(d.units), 0);
+}
+
+void eval(const OpContext& ctx) {
+  const auto& d = ctx.data<FullyConnectedData>();
+  const Tensor& input = ctx.input(0);
+  const Tensor& weights = ctx.input(1);
+  const bool has_bias = ctx.has_input(2);
+  Tensor& output = ctx.output(0);
+  switch (d.kind) {
+    case Kind::Float: {
+      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      if (d.fast) {
+        fast::fully_connected_float(d.params, d.batches, d.depth, d.units, input.as<float>(), d.weights, bias,
+                                    output.as<float>());
+      } else {
+        ref::fully_connected_float(d.params, d.batches, d.depth, d.units, input.as<float>(), weights.as<float>(), bias,
+                                   output.as<float>());
+      }
+      break;
+    }
+    case Kind::Int8: {
+      ref::FullyConnectedParams p = d.params;
+      p.multiplier = d.multiplier.data();
+      p.shift = d.shift.data();
+      const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
+      if (d.fast) {
+        fast::fully_connected_int8(p, d.batches, d.depth, d.units, input.as<int8_t>(), weights.as<int8_t>(), d.weights,
+                                   bias, output.as<int8_t>(), d.acc.data());
+      } else {
+        ref::fully_connected_int8(p, d.batches, d.depth, d.units, input.as<int8_t>(), weights.as<int8_t>(), bias,
+                                  output.as<int8_t>());
+      }
+      break;
+    }
+    case Kind::Hybrid: {
+      d.hybrid.quantize(input.as<float>());
+      if (d.channel_scale.empty())
+        for (float& s : d.hybrid.scale) s *= d.filter_scale;  // float product, as TFLite
+      const float* channel_scale = d.channel_scale.empty() ? nullptr : d.channel_scale.data();
+      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      if (d.fast) {
+        fast::fully_connected_hybrid(d.params, d.batches, d.depth, d.units, d.hybrid.quantized.data(),
+                                     d.hybrid.scale.data(), d.hybrid.zero_points(), weights.as<int8_t>(), d.weights,
+                                     channel_scale, bias, output.as<float>(), d.acc.data());
+      } else {
+        ref::fully_connected_hybrid(d.params, d.batches, d.depth, d.units, d.hybrid.quantized.data(),
+                                    d.hybrid.scale.data(), d.hybrid.zero_points(), weights.as<int8_t>(), channel_scale,
+                                    bias, output.as<float>());
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+OpRegistration register_fully_connected() {
+  return {BuiltinOp::FullyConnected, "FULLY_CONNECTED", prepare, eval};
+}
+
+}  // namespace tinyfit::tflite::ops

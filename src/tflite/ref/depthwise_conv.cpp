@@ -1,0 +1,86 @@
+#include "tflite/ref/depthwise_conv.hpp"
+
+#include "tflite/ref/quant.hpp"
+
+namespace tinyfit::tflite::ref {
+
+namespace {
+
+// Visits every output element; `tap(input_index, filter_index, batch)` is called for each in-bounds
+// filter position in TFLite's order (filter_y, filter_x), then `finish(out_index, out_channel, batch)`.
+template <class Tap, class Finish>
+void for_each_depthwise_output(const ConvParams& p, const Shape4& in, const Shape4& filter, const Shape4& out,
+                               Tap&& tap, Finish&& finish) {
+  for (int b = 0; b < out.n; ++b) {
+    for (int oy = 0; oy < out.h; ++oy) {
+      const int in_y0 = oy * p.stride_h - p.pad_h;
+      for (int ox = 0; ox < out.w; ++ox) {
+        const int in_x0 = ox * p.stride_w - p.pad_w;
+        for (int ic = 0; ic < in.c; ++ic) {
+          for (int m = 0; m < p.depth_multiplier; ++m) {
+            const int oc = ic * p.depth_multiplier + m;
+            for (int fy = 0; fy < filter.h; ++fy) {
+              const int iy = in_y0 + p.dilation_h * fy;
+              if (iy < 0 || iy >= in.h) continue;
+              for (int fx = 0; fx < filter.w; ++fx) {
+                const int ix = in_x0 + p.dilation_w * fx;
+                if (ix < 0 || ix >= in.w) continue;
+                tap(offset(in, b, iy, ix, ic), offset(filter, 0, fy, fx, oc), b);
+              }
+            }
+            finish(offset(out, b, oy, ox, oc), oc, b);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void depthwise_conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,
+                          const float* filter_data, const float* bias, const Shape4& out, float* output) {
+  float total = 0.0f;
+  for_each_depthwise_output(
+      p, in, filter, out, [&](int64_t i, int64_t f, int) { total += input[i] * filter_data[f]; },
+      [&](int64_t o, int oc, int) {
+        const float bias_value = bias ? bias[oc] : 0.0f;
+        output[o] = clamp_float(total + bias_value, p.float_min, p.float_max);
+        total = 0.0f;
+      });
+}
+
+void depthwise_conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
+                         const int8_t* filter_data, const int32_t* bias, const Shape4& out, int8_t* output) {
+  int32_t acc = 0;
+  for_each_depthwise_output(
+      p, in, filter, out,
+      [&](int64_t i, int64_t f, int) { acc += static_cast<int32_t>(filter_data[f]) * (input[i] + p.input_offset); },
+      [&](int64_t o, int oc, int) {
+        if (bias) acc += bias[oc];
+        acc = multiply_by_quantized_multiplier(acc, p.multiplier[oc], p.shift[oc]) + p.output_offset;
+        output[o] = static_cast<int8_t>(clamp_int(acc, p.quant_min, p.quant_max));
+        acc = 0;
+      });
+}
+
+void depthwise_conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, const float* batch_scale,
+                           const int32_t* batch_zero_point, const Shape4& filter, const int8_t* filter_data,
+                           const float* channel_scale, const float* bias, const Shape4& out, float* output) {
+  int32_t acc = 0;
+  for_each_depthwise_output(
+      p, in, filter, out,
+      [&](int64_t i, int64_t f, int b) {
+        const int32_t zero_point = batch_zero_point ? batch_zero_point[b] : 0;
+        acc += static_cast<int32_t>(filter_data[f]) * (input[i] - zero_point);
+      },
+      [&](int64_t o, int oc, int b) {
+        // Unlike conv, TFLite multiplies the two scales first here.
+        float value = static_cast<float>(acc) * (channel_scale[oc] * batch_scale[b]);
+        if (bias) value += bias[oc];
+        output[o] = clamp_float(value, p.float_min, p.float_max);
+        acc = 0;
+      });
+}
+
+}  // namespace tinyfit::tflite::ref
