@@ -1,1 +1,0 @@
-// Removed once the DSP stages land.

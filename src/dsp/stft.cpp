@@ -1,0 +1,106 @@
+#include "dsp/stft.hpp"
+
+#include <fftw3.h>
+
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <numbers>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace tinyfit::dsp {
+namespace {
+
+constexpr int kMaxFrameLength = 65536;
+
+// FFTW's planner is not thread-safe (execution is), so every planner call goes through this
+// mutex. Plans are cached for the life of the process: few lengths are ever used, planning with
+// FFTW_MEASURE costs milliseconds, and never destroying them avoids races at static destruction.
+fftwf_plan cached_r2c_plan(int length) {
+  static std::mutex mutex;
+  static auto* cache = new std::map<int, fftwf_plan>();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache->find(length);
+  if (it != cache->end()) return it->second;
+  // Plan on buffers allocated like Workspace's, so new-array execution sees the same alignment.
+  float* in = fftwf_alloc_real(length);
+  fftwf_complex* out = fftwf_alloc_complex(length / 2 + 1);
+  fftwf_plan plan = fftwf_plan_dft_r2c_1d(length, in, out, FFTW_MEASURE);
+  fftwf_free(in);
+  fftwf_free(out);
+  if (plan == nullptr) throw Error("FFTW could not plan a real FFT of length " + std::to_string(length));
+  cache->emplace(length, plan);
+  return plan;
+}
+
+}  // namespace
+
+std::vector<float> hann_window(int length) {
+  std::vector<float> w(length);
+  for (int n = 0; n < length; ++n) {
+    w[n] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * n / length));
+  }
+  return w;
+}
+
+size_t num_frames(size_t num_samples, int frame_length, int frame_step) {
+  const auto length = static_cast<size_t>(frame_length);
+  if (frame_length <= 0 || frame_step <= 0 || num_samples < length) return 0;
+  return 1 + (num_samples - length) / static_cast<size_t>(frame_step);
+}
+
+void Stft::Workspace::Free::operator()(float* p) const { fftwf_free(p); }
+
+Stft::Workspace::Workspace(int frame_length)
+    : input_(fftwf_alloc_real(frame_length)),
+      spectrum_(reinterpret_cast<float*>(fftwf_alloc_complex(frame_length / 2 + 1))) {
+  if (!input_ || !spectrum_) throw Error("out of memory allocating FFT buffers");
+}
+
+Stft::Stft(int frame_length, int frame_step) : length_(frame_length), step_(frame_step) {
+  if (frame_length < 2 || frame_length > kMaxFrameLength) {
+    throw Error("STFT frame_length " + std::to_string(frame_length) + " must be between 2 and " +
+                std::to_string(kMaxFrameLength));
+  }
+  if (frame_step < 1) throw Error("STFT frame_step " + std::to_string(frame_step) + " must be at least 1");
+  window_ = hann_window(frame_length);
+  plan_ = cached_r2c_plan(frame_length);
+}
+
+void Stft::frame_magnitude(const float* frame, float* magnitude, Workspace& workspace) const {
+  float* __restrict in = workspace.input();
+  const float* __restrict w = window_.data();
+  for (int n = 0; n < length_; ++n) in[n] = frame[n] * w[n];
+  fftwf_execute_dft_r2c(plan_, in, reinterpret_cast<fftwf_complex*>(workspace.spectrum()));
+  const float* __restrict x = workspace.spectrum();
+  const int bins = num_bins();
+  for (int k = 0; k < bins; ++k) {
+    const float re = x[2 * k];
+    const float im = x[2 * k + 1];
+    magnitude[k] = std::sqrt(re * re + im * im);
+  }
+}
+
+void Stft::magnitude(std::span<const float> signal, std::span<float> out) const {
+  const size_t frames = num_frames(signal.size());
+  const size_t bins = static_cast<size_t>(num_bins());
+  if (out.size() != frames * bins) {
+    throw Error("STFT output buffer holds " + std::to_string(out.size()) + " values but " +
+                std::to_string(signal.size()) + " samples give " + std::to_string(frames) + " frames x " +
+                std::to_string(bins) + " bins");
+  }
+  Workspace workspace = make_workspace();
+  for (size_t f = 0; f < frames; ++f) {
+    frame_magnitude(signal.data() + f * step_, out.data() + f * bins, workspace);
+  }
+}
+
+std::vector<float> Stft::magnitude(std::span<const float> signal) const {
+  std::vector<float> out(num_frames(signal.size()) * num_bins());
+  magnitude(signal, out);
+  return out;
+}
+
+}  // namespace tinyfit::dsp
