@@ -23,6 +23,21 @@ const std::vector<OpRegistration>& table() {
       //   add, mul, relu, relu6, softmax, mean, reshape, squeeze, expand_dims, shape,
       //   strided_slice, pack, concatenation, quantize, dequantize
       // e.g.  ops::register_add(),
+      ops::register_add(),
+      ops::register_mul(),
+      ops::register_relu(),
+      ops::register_relu6(),
+      ops::register_softmax(),
+      ops::register_mean(),
+      ops::register_reshape(),
+      ops::register_squeeze(),
+      ops::register_expand_dims(),
+      ops::register_shape(),
+      ops::register_strided_slice(),
+      ops::register_pack(),
+      ops::register_concatenation(),
+      ops::register_quantize(),
+      ops::register_dequantize(),
   };
   return ops;
 }

@@ -1,0 +1,65 @@
+// MEAN over constant axes (int32 axis tensor), keep_dims or not. float32; int8 / uint8 requantized
+// to the output's scale with TFLite's integer mean arithmetic.
+#include <string>
+
+#include "tflite/ops/ops.hpp"
+#include "tflite/ref/quant_params.hpp"
+#include "tflite/ref/reduce.hpp"
+
+namespace tinyfit::tflite::ops {
+namespace {
+
+struct MeanData {
+  ref::ReducePlan plan;
+  ref::QuantizedMeanParams quantized;
+};
+
+void prepare(const OpContext& ctx) {
+  if (ctx.num_inputs() != 2 || ctx.num_outputs() != 1) ctx.fail("expects 2 inputs (data, axes) and 1 output");
+  const Tensor& in = ctx.input(0);
+  const Tensor& axes = ctx.input(1);
+  Tensor& out = ctx.output(0);
+  if (in.type != DType::Float32 && in.type != DType::Int8 && in.type != DType::UInt8)
+    ctx.fail(std::string("unsupported type ") + dtype_name(in.type));
+  if (out.type != in.type)
+    ctx.fail(std::string("output type ") + dtype_name(out.type) + " differs from input type " + dtype_name(in.type));
+  if (axes.type != DType::Int32) ctx.fail(std::string("axis tensor must be int32, got ") + dtype_name(axes.type));
+  if (!axes.is_constant) ctx.fail("axis tensor must be constant");
+  MeanData& d = ctx.make_data<MeanData>();
+  const std::string error =
+      ref::plan_reduce(in.shape, axes.as<int32_t>(), axes.num_elements(), ctx.options().keep_dims, &d.plan);
+  if (!error.empty()) ctx.fail(error);
+  ctx.set_output_shape(0, d.plan.out_shape);
+  if (in.type == DType::Float32) return;
+
+  ref::QuantParams qi, qo;
+  if (!ref::per_tensor(in.quant, &qi) || !ref::per_tensor(out.quant, &qo))
+    ctx.fail("quantized input and output need per-tensor quantization");
+  d.quantized = ref::make_quantized_mean_params(qi.scale, qo.scale, qi.zero_point, qo.zero_point,
+                                                static_cast<int64_t>(d.plan.reduced_offsets.size()));
+}
+
+void eval(const OpContext& ctx) {
+  const MeanData& d = ctx.data<MeanData>();
+  const Tensor& in = ctx.input(0);
+  Tensor& out = ctx.output(0);
+  switch (in.type) {
+    case DType::Float32:
+      ref::mean_float(d.plan, in.as<float>(), out.as<float>());
+      break;
+    case DType::Int8:
+      ref::mean_quantized(d.quantized, d.plan, in.as<int8_t>(), out.as<int8_t>());
+      break;
+    case DType::UInt8:
+      ref::mean_quantized(d.quantized, d.plan, in.as<uint8_t>(), out.as<uint8_t>());
+      break;
+    default:
+      break;  // rejected in prepare
+  }
+}
+
+}  // namespace
+
+OpRegistration register_mean() { return {BuiltinOp::Mean, "MEAN", prepare, eval}; }
+
+}  // namespace tinyfit::tflite::ops

@@ -1,0 +1,114 @@
+// MEAN over a set of axes, as TFLite's reference kernels: float sums in input order then divides;
+// int8 sums raw values in int32 and requantizes with the input/output multiplier folded with 1/N
+// (TFLite's integer QuantizedMeanOrSum). Framework-free.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "tflite/ref/nd_index.hpp"
+#include "tflite/ref/quant.hpp"
+
+namespace tinyfit::tflite::ref {
+
+// Which input elements feed which output: output o sums input[kept[o] + reduced[r]] over all r.
+// Both lists are in row-major order, so every output sums its inputs in increasing input order.
+struct ReducePlan {
+  std::vector<int32_t> out_shape;
+  std::vector<int64_t> kept_offsets;     // one per output element
+  std::vector<int64_t> reduced_offsets;  // one per reduced element (N = size)
+};
+
+// Resolves axes (negative allowed, duplicates ignored) like TFLite's ResolveAxis and sizes the output
+// like its ResizeOutputTensor (reduced dims dropped, or kept as 1 with keep_dims). Returns an error
+// message, empty on success.
+inline std::string plan_reduce(const std::vector<int32_t>& in_shape, const int32_t* axes, int64_t num_axes,
+                               bool keep_dims, ReducePlan* plan) {
+  const int rank = static_cast<int>(in_shape.size());
+  std::vector<bool> reduced(in_shape.size(), false);
+  for (int64_t i = 0; i < num_axes; ++i) {
+    const int32_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (a < 0 || a >= rank)
+      return "axis " + std::to_string(axes[i]) + " is out of range for rank " + std::to_string(rank);
+    reduced[static_cast<size_t>(a)] = true;
+  }
+  const std::vector<int64_t> strides = row_major_strides(in_shape);
+  std::vector<int32_t> kept_dims, reduced_dims;
+  std::vector<int64_t> kept_steps, reduced_steps;
+  ReducePlan p;
+  for (size_t d = 0; d < in_shape.size(); ++d) {
+    if (reduced[d]) {
+      reduced_dims.push_back(in_shape[d]);
+      reduced_steps.push_back(strides[d]);
+      if (keep_dims) p.out_shape.push_back(1);
+    } else {
+      kept_dims.push_back(in_shape[d]);
+      kept_steps.push_back(strides[d]);
+      p.out_shape.push_back(in_shape[d]);
+    }
+  }
+  auto offsets = [](const std::vector<int32_t>& dims, const std::vector<int64_t>& steps) {
+    std::vector<int64_t> out;
+    for_each_index<1>(dims, {steps.data()}, {0}, [&](const std::array<int64_t, 1>& o) { out.push_back(o[0]); });
+    return out;
+  };
+  p.kept_offsets = offsets(kept_dims, kept_steps);
+  p.reduced_offsets = offsets(reduced_dims, reduced_steps);
+  *plan = std::move(p);
+  return {};
+}
+
+inline void mean_float(const ReducePlan& p, const float* in, float* out) {
+  const float n = static_cast<float>(p.reduced_offsets.size());
+  for (size_t o = 0; o < p.kept_offsets.size(); ++o) {
+    const float* base = in + p.kept_offsets[o];
+    float sum = 0.0f;
+    for (int64_t r : p.reduced_offsets) sum += base[r];
+    out[o] = sum / n;
+  }
+}
+
+// Integer mean: requantization (input_scale / output_scale as multiplier/shift) with 1/N folded into
+// the multiplier: multiplier * 2^s / N, shift - s, s = floor(log2 N) capped so the shift stays >= -31.
+struct QuantizedMeanParams {
+  int32_t input_zero_point = 0, output_zero_point = 0;
+  int32_t multiplier = 0;  // for sum(q - zp_in) -> output units
+  int shift = 0;
+};
+
+inline QuantizedMeanParams make_quantized_mean_params(double input_scale, double output_scale, int32_t input_zp,
+                                                      int32_t output_zp, int64_t num_reduced) {
+  QuantizedMeanParams q;
+  q.input_zero_point = input_zp;
+  q.output_zero_point = output_zp;
+  quantize_multiplier(input_scale / output_scale, &q.multiplier, &q.shift);
+  if (num_reduced > 0) {
+    int s = 63 - std::countl_zero(static_cast<uint64_t>(num_reduced));
+    s = std::min(s, 32);
+    s = std::min(s, 31 + q.shift);
+    q.multiplier = static_cast<int32_t>((static_cast<int64_t>(q.multiplier) << s) / num_reduced);
+    q.shift -= s;
+  }
+  return q;
+}
+
+template <class T>
+void mean_quantized(const QuantizedMeanParams& q, const ReducePlan& p, const T* in, T* out) {
+  constexpr int32_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
+  const int32_t n = static_cast<int32_t>(p.reduced_offsets.size());
+  for (size_t o = 0; o < p.kept_offsets.size(); ++o) {
+    const T* base = in + p.kept_offsets[o];
+    int32_t sum = 0;
+    for (int64_t r : p.reduced_offsets) sum += base[r];
+    const int32_t centered = sum - q.input_zero_point * n;
+    const int32_t v = multiply_by_quantized_multiplier(centered, q.multiplier, q.shift) + q.output_zero_point;
+    out[o] = static_cast<T>(std::min(std::max(v, kMin), kMax));
+  }
+}
+
+}  // namespace tinyfit::tflite::ref
