@@ -1,6 +1,7 @@
 // test::OpRunner: runs one op registration outside the interpreter (TFLite's KernelRunner idea).
 // Tests build the op's tensors by hand, then prepare + eval it and read the outputs back:
 //
+//   #include "tflite/op_runner.hpp"   (tests/ is on the include path)
 //   OpRunner r(ops::register_conv_2d(), options);
 //   r.add_input(DType::Float32, {1, 4, 4, 1}, input_values);
 //   r.add_input(DType::Float32, {1, 3, 3, 1}, filter_values, {}, /*constant=*/true);
@@ -23,6 +24,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -69,6 +71,23 @@ std::vector<float> dequantize(const std::vector<T>& values, float scale, int64_t
   out.reserve(values.size());
   for (T v : values) out.push_back(scale * static_cast<float>(static_cast<int64_t>(v) - zero_point));
   return out;
+}
+
+// Deterministic random test data.
+inline std::vector<float> random_floats(size_t n, float lo, float hi, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  std::vector<float> v(n);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+template <class T>
+std::vector<T> random_ints(size_t n, int lo, int hi, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> dist(lo, hi);
+  std::vector<T> v(n);
+  for (T& x : v) x = static_cast<T>(dist(rng));
+  return v;
 }
 
 class OpRunner {

@@ -1,3 +1,4 @@
+#include "tflite/ref/fp_contract.hpp"  // keep first: applies to all code below
 #include "tflite/fast/conv.hpp"
 
 #include <cstring>

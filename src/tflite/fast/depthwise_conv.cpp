@@ -1,5 +1,6 @@
 // Depthwise kernels of fast/conv.hpp: per output pixel, accumulate over the in-bounds filter taps
 // with the innermost loop running over channels (contiguous in input, filter and output).
+#include "tflite/ref/fp_contract.hpp"  // keep first: applies to all code below
 #include "tflite/fast/conv.hpp"
 #include "tflite/ref/quant.hpp"
 
