@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
 
-  // add_features_command(app, global);
-  // add_inspect_command(app, global);
+  add_features_command(app, global);
+  add_inspect_command(app, global);
   // add_eval_command(app, global);
 
   try {

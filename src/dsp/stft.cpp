@@ -16,20 +16,22 @@ namespace {
 constexpr int kMaxFrameLength = 65536;
 
 // FFTW's planner is not thread-safe (execution is), so every planner call goes through this
-// mutex. Plans are cached for the life of the process: few lengths are ever used, planning with
-// FFTW_MEASURE costs milliseconds, and never destroying them avoids races at static destruction.
-fftwf_plan cached_r2c_plan(int length) {
+// mutex. Plans are cached for the life of the process: few lengths are ever used, and never
+// destroying them avoids races at static destruction. FFTW_ESTIMATE, not FFTW_MEASURE: a measured plan
+// may pick another algorithm in the next process and change features in the last bit, and seeded
+// runs must be reproducible (it costs ~30 % of the FFT time; the front end still meets its targets).
+fftw_plan cached_r2c_plan(int length) {
   static std::mutex mutex;
-  static auto* cache = new std::map<int, fftwf_plan>();
+  static auto* cache = new std::map<int, fftw_plan>();
   std::lock_guard<std::mutex> lock(mutex);
   auto it = cache->find(length);
   if (it != cache->end()) return it->second;
   // Plan on buffers allocated like Workspace's, so new-array execution sees the same alignment.
-  float* in = fftwf_alloc_real(length);
-  fftwf_complex* out = fftwf_alloc_complex(length / 2 + 1);
-  fftwf_plan plan = fftwf_plan_dft_r2c_1d(length, in, out, FFTW_MEASURE);
-  fftwf_free(in);
-  fftwf_free(out);
+  double* in = fftw_alloc_real(length);
+  fftw_complex* out = fftw_alloc_complex(length / 2 + 1);
+  fftw_plan plan = fftw_plan_dft_r2c_1d(length, in, out, FFTW_ESTIMATE);
+  fftw_free(in);
+  fftw_free(out);
   if (plan == nullptr) throw Error("FFTW could not plan a real FFT of length " + std::to_string(length));
   cache->emplace(length, plan);
   return plan;
@@ -37,11 +39,9 @@ fftwf_plan cached_r2c_plan(int length) {
 
 }  // namespace
 
-std::vector<float> hann_window(int length) {
-  std::vector<float> w(length);
-  for (int n = 0; n < length; ++n) {
-    w[n] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * n / length));
-  }
+std::vector<double> hann_window(int length) {
+  std::vector<double> w(length);
+  for (int n = 0; n < length; ++n) w[n] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * n / length);
   return w;
 }
 
@@ -51,11 +51,11 @@ size_t num_frames(size_t num_samples, int frame_length, int frame_step) {
   return 1 + (num_samples - length) / static_cast<size_t>(frame_step);
 }
 
-void Stft::Workspace::Free::operator()(float* p) const { fftwf_free(p); }
+void Stft::Workspace::Free::operator()(double* p) const { fftw_free(p); }
 
 Stft::Workspace::Workspace(int frame_length)
-    : input_(fftwf_alloc_real(frame_length)),
-      spectrum_(reinterpret_cast<float*>(fftwf_alloc_complex(frame_length / 2 + 1))) {
+    : input_(fftw_alloc_real(frame_length)),
+      spectrum_(reinterpret_cast<double*>(fftw_alloc_complex(frame_length / 2 + 1))) {
   if (!input_ || !spectrum_) throw Error("out of memory allocating FFT buffers");
 }
 
@@ -70,16 +70,16 @@ Stft::Stft(int frame_length, int frame_step) : length_(frame_length), step_(fram
 }
 
 void Stft::frame_magnitude(const float* frame, float* magnitude, Workspace& workspace) const {
-  float* __restrict in = workspace.input();
-  const float* __restrict w = window_.data();
+  double* __restrict in = workspace.input();
+  const double* __restrict w = window_.data();
   for (int n = 0; n < length_; ++n) in[n] = frame[n] * w[n];
-  fftwf_execute_dft_r2c(plan_, in, reinterpret_cast<fftwf_complex*>(workspace.spectrum()));
-  const float* __restrict x = workspace.spectrum();
+  fftw_execute_dft_r2c(plan_, in, reinterpret_cast<fftw_complex*>(workspace.spectrum()));
+  const double* __restrict x = workspace.spectrum();
   const int bins = num_bins();
   for (int k = 0; k < bins; ++k) {
-    const float re = x[2 * k];
-    const float im = x[2 * k + 1];
-    magnitude[k] = std::sqrt(re * re + im * im);
+    const double re = x[2 * k];
+    const double im = x[2 * k + 1];
+    magnitude[k] = static_cast<float>(std::sqrt(re * re + im * im));
   }
 }
 
