@@ -1,5 +1,5 @@
 // MEAN over constant axes (int32 axis tensor), keep_dims or not. float32; int8 / uint8 requantized
-// to the output's scale with TFLite's integer mean arithmetic.
+// to the output's scale with TFLite's integer mean arithmetic (requantize the sum, divide by N).
 #include <string>
 
 #include "tflite/ops/ops.hpp"
@@ -35,8 +35,7 @@ void prepare(const OpContext& ctx) {
   ref::QuantParams qi, qo;
   if (!ref::per_tensor(in.quant, &qi) || !ref::per_tensor(out.quant, &qo))
     ctx.fail("quantized input and output need per-tensor quantization");
-  d.quantized = ref::make_quantized_mean_params(qi.scale, qo.scale, qi.zero_point, qo.zero_point,
-                                                static_cast<int64_t>(d.plan.reduced_offsets.size()));
+  d.quantized = ref::make_quantized_mean_params(qi.scale, qo.scale, qi.zero_point, qo.zero_point);
 }
 
 void eval(const OpContext& ctx) {

@@ -63,10 +63,11 @@ TEST(MeanOp, FloatAllAxesGiveScalar) {
 
 TEST(MeanOp, Int8Requantizes) {
   // In: 0.5 (q + 10); out: 0.25 q + 5. Each case is one [1, 2, 2, 1] spatial mean.
-  //  {0, 1, 2, 5} -> 2.0 -> 13;  {0, 0.5, 0, 0} -> 0.125 -> 0.5 rounds up -> 6;
-  //  {-0.5, 0, 0, 0} -> -0.125 -> -0.5: the fixed-point multiply rounds this tie up, to 0 -> 5.
+  //  {0, 1, 2, 5} -> 2.0 -> 13;  ties round half away from zero (the division by N):
+  //  {0, 0.5, 0, 0} -> 0.125 -> 0.5 quanta -> 6;  {-0.5, 0, 0, 0} -> -0.5 quanta -> 4;
+  //  {0.5, 0.5, 0.5, 0} -> 0.375 -> 1.5 quanta -> 7.
   const std::vector<std::pair<std::vector<int8_t>, int8_t>> cases{
-      {{-10, -8, -6, 0}, 13}, {{-10, -9, -10, -10}, 6}, {{-11, -10, -10, -10}, 5}};
+      {{-10, -8, -6, 0}, 13}, {{-10, -9, -10, -10}, 6}, {{-11, -10, -10, -10}, 4}, {{-9, -9, -9, -10}, 7}};
   for (const auto& [x, expected] : cases) {
     OpRunner r(ops::register_mean());
     r.add_input<int8_t>(DType::Int8, {1, 2, 2, 1}, x, quant(0.5f, -10));
@@ -88,6 +89,20 @@ TEST(MeanOp, Int8WithPeerModelScales) {
   r.add_output(DType::Int8, quant(0.013695f, -128));
   r.run();
   EXPECT_EQ(r.output_values<int8_t>(0), (std::vector<int8_t>{-80}));
+}
+
+TEST(MeanOp, Int8SmallSumsKeepPrecision) {
+  // g3_22 scales over N = 80 (a [1, 20, 4, C] spatial mean) with a small post-ReLU sum: 14 quanta
+  // above the zero point -> 14 * 0.186669 / 80 / 0.013695 = 2.385 -> -128 + 2. (Folding 1/N into
+  // the multiplier, as TFLite's newer QuantizedMeanOrSum does, gives 3 here.)
+  std::vector<int8_t> x(80, -128);
+  for (int i = 0; i < 14; ++i) x[static_cast<size_t>(i * 5)] = -127;
+  OpRunner r(ops::register_mean());
+  r.add_input<int8_t>(DType::Int8, {1, 20, 4, 1}, x, quant(0.186669f, -128));
+  r.add_constant<int32_t>(DType::Int32, {2}, {1, 2});
+  r.add_output(DType::Int8, quant(0.013695f, -128));
+  r.run();
+  EXPECT_EQ(r.output_values<int8_t>(0), (std::vector<int8_t>{-126}));
 }
 
 TEST(MeanOp, RejectsNonConstantAxes) {
