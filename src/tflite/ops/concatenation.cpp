@@ -91,11 +91,10 @@ void prepare(const OpContext& ctx) {
 
 template <class T>
 void eval_quantized(const OpContext& ctx, const ConcatData& d) {
-  const size_t n = ctx.num_inputs();
-  std::vector<const T*> inputs(n);
-  for (size_t i = 0; i < n; ++i) inputs[i] = ctx.input(i).as<T>();
-  ref::concatenate_requantized(d.outer, static_cast<int>(n), inputs.data(), d.slice.data(), d.requantize.data(),
-                               ctx.output(0).as<T>());
+  ref::concatenate_requantized(
+      d.outer, static_cast<int>(ctx.num_inputs()),
+      [&](int i) -> const T* { return ctx.input(static_cast<size_t>(i)).as<T>(); }, d.slice.data(),
+      d.requantize.data(), ctx.output(0).as<T>());
 }
 
 void eval(const OpContext& ctx) {
@@ -107,10 +106,10 @@ void eval(const OpContext& ctx) {
     case DType::UInt8:
       return eval_quantized<uint8_t>(ctx, d);
     default: {
-      const size_t n = ctx.num_inputs();
-      std::vector<const uint8_t*> inputs(n);
-      for (size_t i = 0; i < n; ++i) inputs[i] = ctx.input(i).data;
-      ref::concatenate_bytes(d.outer, static_cast<int>(n), inputs.data(), d.slice_bytes.data(), out.data);
+      ref::concatenate_bytes(
+          d.outer, static_cast<int>(ctx.num_inputs()),
+          [&](int i) -> const uint8_t* { return ctx.input(static_cast<size_t>(i)).data; },
+          [&](int i) { return d.slice_bytes[static_cast<size_t>(i)]; }, out.data);
       if (d.clamp) ref::clamp_in_place(out.as<float>(), out.num_elements(), d.lo, d.hi);
     }
   }

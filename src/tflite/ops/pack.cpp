@@ -55,11 +55,10 @@ void prepare(const OpContext& ctx) {
 
 void eval(const OpContext& ctx) {
   const PackData& d = ctx.data<PackData>();
-  const int n = static_cast<int>(ctx.num_inputs());
-  std::vector<const uint8_t*> inputs(static_cast<size_t>(n));
-  const std::vector<int64_t> slices(static_cast<size_t>(n), d.slice_bytes);
-  for (int i = 0; i < n; ++i) inputs[static_cast<size_t>(i)] = ctx.input(static_cast<size_t>(i)).data;
-  ref::concatenate_bytes(d.outer, n, inputs.data(), slices.data(), ctx.output(0).data);
+  ref::concatenate_bytes(
+      d.outer, static_cast<int>(ctx.num_inputs()),
+      [&](int i) -> const uint8_t* { return ctx.input(static_cast<size_t>(i)).data; },
+      [&](int) { return d.slice_bytes; }, ctx.output(0).data);
 }
 
 }  // namespace

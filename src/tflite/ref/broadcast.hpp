@@ -18,9 +18,10 @@ struct BroadcastPlan {
   int64_t size = 1;                     // output elements
 };
 
-// Returns false when the shapes cannot be broadcast together.
+// Returns false when the shapes cannot be broadcast together (or exceed kMaxWalkRank dims).
 inline bool plan_broadcast(const std::vector<int32_t>& a, const std::vector<int32_t>& b, BroadcastPlan* plan) {
   const size_t rank = std::max(a.size(), b.size());
+  if (rank > static_cast<size_t>(kMaxWalkRank)) return false;
   // Operand dims right-aligned into the output rank, missing leading dims as 1.
   auto aligned = [rank](const std::vector<int32_t>& s) {
     std::vector<int32_t> r(rank, 1);

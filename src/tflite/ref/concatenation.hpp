@@ -12,13 +12,15 @@
 
 namespace tinyfit::tflite::ref {
 
-// Byte-wise: input i contributes slice_bytes[i] bytes to every row.
-inline void concatenate_bytes(int64_t outer, int num_inputs, const uint8_t* const* inputs, const int64_t* slice_bytes,
-                              uint8_t* out) {
+// Byte-wise: input i (input_at(i) -> const uint8_t*) contributes slice_bytes_at(i) bytes to every
+// row. Accessors rather than arrays so that evals need no scratch allocation.
+template <class InputAt, class SliceBytesAt>
+void concatenate_bytes(int64_t outer, int num_inputs, InputAt&& input_at, SliceBytesAt&& slice_bytes_at,
+                       uint8_t* out) {
   for (int64_t row = 0; row < outer; ++row) {
     for (int i = 0; i < num_inputs; ++i) {
-      const size_t n = static_cast<size_t>(slice_bytes[i]);
-      if (n != 0) std::memcpy(out, inputs[i] + row * slice_bytes[i], n);
+      const int64_t n = slice_bytes_at(i);
+      if (n != 0) std::memcpy(out, input_at(i) + row * n, static_cast<size_t>(n));
       out += n;
     }
   }
@@ -33,14 +35,15 @@ struct RequantizeParams {
 };
 
 // Quantized concatenation where inputs may differ in scale / zero point (TFLite's
-// ConcatenationWithScaling with fixed-point scaling). slice[i] counts elements.
-template <class T>
-void concatenate_requantized(int64_t outer, int num_inputs, const T* const* inputs, const int64_t* slice,
+// ConcatenationWithScaling with fixed-point scaling). input_at(i) -> const T*; slice[i] counts
+// elements.
+template <class T, class InputAt>
+void concatenate_requantized(int64_t outer, int num_inputs, InputAt&& input_at, const int64_t* slice,
                              const RequantizeParams* params, T* out) {
   constexpr int32_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
   for (int64_t row = 0; row < outer; ++row) {
     for (int i = 0; i < num_inputs; ++i) {
-      const T* src = inputs[i] + row * slice[i];
+      const T* src = input_at(i) + row * slice[i];
       const RequantizeParams& q = params[i];
       if (q.identity) {
         std::copy(src, src + slice[i], out);

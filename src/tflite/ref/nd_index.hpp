@@ -9,10 +9,14 @@
 
 namespace tinyfit::tflite::ref {
 
+// Highest rank the walks support (their odometer lives on the stack, so evals never allocate);
+// the planners that feed them reject anything larger.
+constexpr int kMaxWalkRank = 16;
+
 // Visits every index of the box `counts` (row-major, last dim fastest) and calls
 // f(std::array<int64_t, K> offsets) where offsets[k] = start[k] + sum_d index[d] * steps[k][d].
 // steps[k] must hold counts.size() entries. An empty box (some count 0) visits nothing; a rank-0
-// box visits once.
+// box visits once. Ranks above kMaxWalkRank visit nothing (planners reject them first).
 template <size_t K, class F>
 void for_each_index(const std::vector<int32_t>& counts, const std::array<const int64_t*, K>& steps,
                     std::array<int64_t, K> start, F&& f) {
@@ -23,7 +27,8 @@ void for_each_index(const std::vector<int32_t>& counts, const std::array<const i
     f(start);
     return;
   }
-  std::vector<int32_t> index(static_cast<size_t>(rank), 0);
+  if (rank > kMaxWalkRank) return;
+  std::array<int32_t, kMaxWalkRank> index{};
   const int last = rank - 1;
   const int32_t inner = counts[static_cast<size_t>(last)];
   for (;;) {

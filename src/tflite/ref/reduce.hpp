@@ -28,6 +28,8 @@ struct ReducePlan {
 inline std::string plan_reduce(const std::vector<int32_t>& in_shape, const int32_t* axes, int64_t num_axes,
                                bool keep_dims, ReducePlan* plan) {
   const int rank = static_cast<int>(in_shape.size());
+  if (rank > kMaxWalkRank)
+    return "rank " + std::to_string(rank) + " is above the supported " + std::to_string(kMaxWalkRank);
   std::vector<bool> reduced(in_shape.size(), false);
   for (int64_t i = 0; i < num_axes; ++i) {
     const int32_t a = axes[i] < 0 ? axes[i] + rank : axes[i];

@@ -68,7 +68,7 @@ inline std::string plan_strided_slice(const std::vector<int32_t>& in_shape, cons
   for (int i = 0; i < spec_count; ++i)
     if (!bit(s.ellipsis_mask, i) && bit(s.new_axis_mask, i)) ++num_new_axes;
   const int eff_rank = in_rank + num_new_axes;
-  if (eff_rank > 30) return "too many dimensions";
+  if (eff_rank > kMaxWalkRank) return "too many dimensions";
 
   // Expand the ellipsis over the dims the specs leave unnamed; a new_axis bit on the ellipsis spec
   // itself is ignored.
