@@ -3,8 +3,7 @@
 
 #include <cstring>
 
-#include "tflite/fast/dot.hpp"
-#include "tflite/ref/quant.hpp"
+#include "tflite/fast/requantize.hpp"
 
 namespace tinyfit::tflite::fast {
 
@@ -14,29 +13,27 @@ using ref::clamp_float;
 using ref::clamp_int;
 using ref::offset;
 
-// The receptive field of output (b, oy, ox) as one contiguous int8 row in filter order
-// [kh][kw][in_c]; taps outside the input read `pad_value` (the input zero point, so that after the
-// zero-point correction they contribute exactly nothing, like the skipped taps of the reference).
-// A 1x1 unpadded filter reads the input in place.
-const int8_t* gather_patch(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter, int b,
-                           int oy, int ox, int8_t pad_value, int8_t* patch) {
+// The receptive field of output (b, oy, ox) as one contiguous row in filter order [kh][kw][in_c],
+// biased to unsigned for the dot products. Taps outside the input read `pad_value` (the input zero
+// point: after the zero-point correction they contribute exactly nothing, like the taps the
+// reference skips).
+void gather_patch(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter, int b, int oy,
+                  int ox, int8_t pad_value, uint8_t* patch) {
   const int y0 = oy * p.stride_h - p.pad_h;
   const int x0 = ox * p.stride_w - p.pad_w;
-  if (filter.h == 1 && filter.w == 1 && y0 >= 0 && y0 < in.h && x0 >= 0 && x0 < in.w)
-    return input + offset(in, b, y0, x0, 0);
-  int8_t* dst = patch;
+  const auto biased_pad = static_cast<uint8_t>(static_cast<uint8_t>(pad_value) ^ 0x80u);
+  uint8_t* dst = patch;
   for (int fy = 0; fy < filter.h; ++fy) {
     const int iy = y0 + p.dilation_h * fy;
     for (int fx = 0; fx < filter.w; ++fx, dst += in.c) {
       const int ix = x0 + p.dilation_w * fx;
       if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
-        std::memset(dst, static_cast<uint8_t>(pad_value), static_cast<size_t>(in.c));
+        std::memset(dst, biased_pad, static_cast<size_t>(in.c));
       } else {
-        std::memcpy(dst, input + offset(in, b, iy, ix, 0), static_cast<size_t>(in.c));
+        bias_activations(input + offset(in, b, iy, ix, 0), in.c, dst);
       }
     }
   }
-  return patch;
 }
 
 }  // namespace
@@ -46,13 +43,11 @@ void prepare_conv_weights(const Shape4& filter, const float* weights, ConvWeight
   out->transposed.resize(static_cast<size_t>(k * filter.n));
   for (int oc = 0; oc < filter.n; ++oc)
     for (int64_t i = 0; i < k; ++i) out->transposed[static_cast<size_t>(i * filter.n + oc)] = weights[oc * k + i];
-  out->row_sums.clear();
+  out->int8 = {};
 }
 
 void prepare_conv_weights(const Shape4& filter, const int8_t* weights, ConvWeights* out) {
-  const int k = filter.h * filter.w * filter.c;
-  out->row_sums.resize(static_cast<size_t>(filter.n));
-  row_sums_i8(weights, filter.n, k, out->row_sums.data());
+  out->int8.pack(weights, filter.n, filter.h * filter.w * filter.c);
   out->transposed.clear();
 }
 
@@ -90,46 +85,42 @@ void conv_float(const ConvParams& p, const Shape4& in, const float* input, const
 }
 
 void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
-               const int8_t* filter_data, const ConvWeights& weights, const int32_t* bias, const Shape4& out,
-               int8_t* output, ConvScratch& scratch) {
-  const int k = filter.h * filter.w * filter.c;
+               const ConvWeights& weights, const int32_t* bias, const Shape4& out, int8_t* output,
+               ConvScratch& scratch) {
   int32_t* acc = scratch.acc.data();
   const auto zero_point = static_cast<int8_t>(-p.input_offset);
+  const int32_t correction = p.input_offset - kActivationBias;
   for (int b = 0; b < out.n; ++b) {
     for (int oy = 0; oy < out.h; ++oy) {
       for (int ox = 0; ox < out.w; ++ox) {
-        const int8_t* patch = gather_patch(p, in, input, filter, b, oy, ox, zero_point, scratch.patch.data());
-        dot_i8_rows(patch, filter_data, out.c, k, acc);
-        int8_t* dst = output + offset(out, b, oy, ox, 0);
-        for (int oc = 0; oc < out.c; ++oc) {
-          // sum w * (x + offset) = dot(w, x) + offset * sum(w), exact in int32.
-          int32_t a = acc[oc] + p.input_offset * weights.row_sums[static_cast<size_t>(oc)];
-          if (bias) a += bias[oc];
-          a = ref::multiply_by_quantized_multiplier(a, p.multiplier[oc], p.shift[oc]) + p.output_offset;
-          dst[oc] = static_cast<int8_t>(clamp_int(a, p.quant_min, p.quant_max));
-        }
+        gather_patch(p, in, input, filter, b, oy, ox, zero_point, scratch.patch.data());
+        weights.int8.multiply(scratch.patch.data(), acc);
+        // sum w (x + offset) = sum w (x + 128) + (offset - 128) sum w, exact in int32.
+        const int32_t* row_sums = weights.int8.row_sums.data();
+        for (int oc = 0; oc < out.c; ++oc) acc[oc] += correction * row_sums[oc] + (bias ? bias[oc] : 0);
+        requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max,
+                       output + offset(out, b, oy, ox, 0));
       }
     }
   }
 }
 
 void conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, const float* batch_scale,
-                 const int32_t* batch_zero_point, const Shape4& filter, const int8_t* filter_data,
-                 const ConvWeights& weights, const float* channel_scale, const float* bias, const Shape4& out,
-                 float* output, ConvScratch& scratch) {
-  const int k = filter.h * filter.w * filter.c;
+                 const int32_t* batch_zero_point, const Shape4& filter, const ConvWeights& weights,
+                 const float* channel_scale, const float* bias, const Shape4& out, float* output,
+                 ConvScratch& scratch) {
   int32_t* acc = scratch.acc.data();
   for (int b = 0; b < out.n; ++b) {
     const int32_t zero_point = batch_zero_point ? batch_zero_point[b] : 0;
+    const int32_t correction = -(zero_point + kActivationBias);  // sum w (x - zp) from sum w (x + 128)
     const float scale = batch_scale[b];
     for (int oy = 0; oy < out.h; ++oy) {
       for (int ox = 0; ox < out.w; ++ox) {
-        const int8_t* patch =
-            gather_patch(p, in, input, filter, b, oy, ox, static_cast<int8_t>(zero_point), scratch.patch.data());
-        dot_i8_rows(patch, filter_data, out.c, k, acc);
+        gather_patch(p, in, input, filter, b, oy, ox, static_cast<int8_t>(zero_point), scratch.patch.data());
+        weights.int8.multiply(scratch.patch.data(), acc);
         float* dst = output + offset(out, b, oy, ox, 0);
         for (int oc = 0; oc < out.c; ++oc) {
-          const int32_t a = acc[oc] - zero_point * weights.row_sums[static_cast<size_t>(oc)];
+          const int32_t a = acc[oc] + correction * weights.int8.row_sums[static_cast<size_t>(oc)];
           // Float operations in the reference's order (ref/conv.cpp) for identical results.
           float value = channel_scale ? static_cast<float>(a) * channel_scale[oc] * scale : static_cast<float>(a) * scale;
           if (bias) value += bias[oc];

@@ -2,14 +2,13 @@
 // with the innermost loop running over channels (contiguous in input, filter and output).
 #include "tflite/ref/fp_contract.hpp"  // keep first: applies to all code below
 #include "tflite/fast/conv.hpp"
-#include "tflite/ref/quant.hpp"
+#include "tflite/fast/requantize.hpp"
 
 namespace tinyfit::tflite::fast {
 
 namespace {
 
 using ref::clamp_float;
-using ref::clamp_int;
 using ref::offset;
 
 // Calls tap(x, w) for each in-bounds filter tap of output (b, oy, ox), in the reference order
@@ -77,11 +76,8 @@ void depthwise_conv_int8(const ConvParams& p, const Shape4& in, const int8_t* in
         for_each_tap(p, in, input, filter, filter_data, b, oy, ox, [&](const int8_t* x, const int8_t* w) {
           accumulate<int32_t>(acc, x, w, in.c, p.depth_multiplier, p.input_offset);
         });
-        int8_t* dst = output + offset(out, b, oy, ox, 0);
-        for (int c = 0; c < out.c; ++c) {
-          const int32_t a = ref::multiply_by_quantized_multiplier(acc[c], p.multiplier[c], p.shift[c]) + p.output_offset;
-          dst[c] = static_cast<int8_t>(clamp_int(a, p.quant_min, p.quant_max));
-        }
+        requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max,
+                       output + offset(out, b, oy, ox, 0));
       }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tflite/fast/dot.hpp"
 #include "tflite/ref/kernel_types.hpp"
 
 namespace tinyfit::tflite::fast {
@@ -13,20 +14,31 @@ using ref::FullyConnectedParams;
 
 struct FullyConnectedWeights {
   std::vector<float> transposed;  // float: [depth][units], the inner loop runs over units
-  std::vector<int32_t> row_sums;  // int8 / hybrid: sum of each unit's weights
+  PackedInt8Matrix int8;          // int8 / hybrid: [units][depth], packed for the dot products
 };
 void prepare_fully_connected_weights(int depth, int units, const float* weights, FullyConnectedWeights* out);
 void prepare_fully_connected_weights(int depth, int units, const int8_t* weights, FullyConnectedWeights* out);
 
+// Per-op work area: one input row biased to unsigned (fast/dot.hpp), padded to the packed weights'
+// stride, and one accumulator per unit.
+struct FullyConnectedScratch {
+  std::vector<uint8_t> input;
+  std::vector<int32_t> acc;
+  void reserve(const FullyConnectedWeights& weights, int units) {
+    input.assign(static_cast<size_t>(weights.int8.stride), 0);
+    acc.assign(static_cast<size_t>(units), 0);
+  }
+};
+
 void fully_connected_float(const FullyConnectedParams& p, int batches, int depth, int units, const float* input,
                            const FullyConnectedWeights& weights, const float* bias, float* output);
-// `acc` holds `units` int32 values.
+// The int8 weights are read from `prepared` (packed by prepare_fully_connected_weights).
 void fully_connected_int8(const FullyConnectedParams& p, int batches, int depth, int units, const int8_t* input,
-                          const int8_t* weights, const FullyConnectedWeights& prepared, const int32_t* bias,
-                          int8_t* output, int32_t* acc);
+                          const FullyConnectedWeights& prepared, const int32_t* bias, int8_t* output,
+                          FullyConnectedScratch& scratch);
 void fully_connected_hybrid(const FullyConnectedParams& p, int batches, int depth, int units, const int8_t* input,
-                            const float* batch_scale, const int32_t* batch_zero_point, const int8_t* weights,
+                            const float* batch_scale, const int32_t* batch_zero_point,
                             const FullyConnectedWeights& prepared, const float* channel_scale, const float* bias,
-                            float* output, int32_t* acc);
+                            float* output, FullyConnectedScratch& scratch);
 
 }  // namespace tinyfit::tflite::fast

@@ -102,7 +102,7 @@ void prepare(const OpContext& ctx) {
       ctx.fail("unsupported fused activation");
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
-      d.scratch.reserve(d.filter, d.out);
+      d.scratch.reserve(d.weights, d.out);
     }
   } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
     if (bias && bias->type != DType::Float32) ctx.fail("hybrid convolution needs a float32 bias");
@@ -117,7 +117,7 @@ void prepare(const OpContext& ctx) {
     d.hybrid.reserve(d.in.n, d.in.h * d.in.w * d.in.c, /*asymmetric=*/per_channel);
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
-      d.scratch.reserve(d.filter, d.out);
+      d.scratch.reserve(d.weights, d.out);
     }
   } else {
     ctx.fail("unsupported types: " + types_of(input, filter, output));
@@ -148,8 +148,8 @@ void eval(const OpContext& ctx) {
       p.shift = d.shift.data();
       const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
       if (d.fast) {
-        fast::conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), d.weights, bias, d.out,
-                        output.as<int8_t>(), d.scratch);
+        fast::conv_int8(p, d.in, input.as<int8_t>(), d.filter, d.weights, bias, d.out, output.as<int8_t>(),
+                        d.scratch);
       } else {
         ref::conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), bias, d.out, output.as<int8_t>());
       }
@@ -164,8 +164,7 @@ void eval(const OpContext& ctx) {
       const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
       if (d.fast) {
         fast::conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(), d.hybrid.zero_points(),
-                          d.filter, filter.as<int8_t>(), d.weights, channel_scale, bias, d.out, output.as<float>(),
-                          d.scratch);
+                          d.filter, d.weights, channel_scale, bias, d.out, output.as<float>(), d.scratch);
       } else {
         ref::conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(), d.hybrid.zero_points(),
                          d.filter, filter.as<int8_t>(), channel_scale, bias, d.out, output.as<float>());

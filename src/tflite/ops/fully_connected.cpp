@@ -29,7 +29,7 @@ struct FullyConnectedData {
   mutable ref::HybridInput hybrid;
   bool fast = false;  // needs constant weights (prepared below)
   fast::FullyConnectedWeights weights;
-  mutable std::vector<int32_t> acc;
+  mutable fast::FullyConnectedScratch scratch;
 };
 
 void prepare(const OpContext& ctx) {
@@ -110,7 +110,7 @@ void prepare(const OpContext& ctx) {
              dtype_name(weights.type) + ", output " + dtype_name(output.type));
   }
   d.fast = fast;
-  if (fast) d.acc.assign(static_cast<size_t>(d.units), 0);
+  if (fast) d.scratch.reserve(d.weights, d.units);
 }
 
 void eval(const OpContext& ctx) {
@@ -137,8 +137,8 @@ void eval(const OpContext& ctx) {
       p.shift = d.shift.data();
       const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
       if (d.fast) {
-        fast::fully_connected_int8(p, d.batches, d.depth, d.units, input.as<int8_t>(), weights.as<int8_t>(), d.weights,
-                                   bias, output.as<int8_t>(), d.acc.data());
+        fast::fully_connected_int8(p, d.batches, d.depth, d.units, input.as<int8_t>(), d.weights, bias,
+                                   output.as<int8_t>(), d.scratch);
       } else {
         ref::fully_connected_int8(p, d.batches, d.depth, d.units, input.as<int8_t>(), weights.as<int8_t>(), bias,
                                   output.as<int8_t>());
@@ -153,8 +153,8 @@ void eval(const OpContext& ctx) {
       const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
       if (d.fast) {
         fast::fully_connected_hybrid(d.params, d.batches, d.depth, d.units, d.hybrid.quantized.data(),
-                                     d.hybrid.scale.data(), d.hybrid.zero_points(), weights.as<int8_t>(), d.weights,
-                                     channel_scale, bias, output.as<float>(), d.acc.data());
+                                     d.hybrid.scale.data(), d.hybrid.zero_points(), d.weights, channel_scale, bias,
+                                     output.as<float>(), d.scratch);
       } else {
         ref::fully_connected_hybrid(d.params, d.batches, d.depth, d.units, d.hybrid.quantized.data(),
                                     d.hybrid.scale.data(), d.hybrid.zero_points(), weights.as<int8_t>(), channel_scale,

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "core/error.hpp"
+#include "tflite/fast/requantize.hpp"
 #include "tflite/op_runner.hpp"
 #include "tflite/ops/ops.hpp"
+#include "tflite/ref/quant.hpp"
 
 namespace tinyfit::tflite {
 namespace {
@@ -188,6 +191,23 @@ TEST(Conv2D, HybridCloseToFloatOnDequantizedWeights) {
       const float bound = step / 2 * max_abs_sum * 1.01f + 1e-4f;
       for (size_t i = 0; i < expected.size(); ++i) ASSERT_NEAR(hybrid[i], expected[i], bound) << i;
     }
+  }
+}
+
+// The vectorisable requantization of the fast kernels against ref::multiply_by_quantized_multiplier,
+// over multipliers from 1e-7 to 64 (right and left shifts) and accumulators across the int32 range.
+TEST(Conv2D, FastRequantizeMatchesReference) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> log_m(std::log(1e-7), std::log(64.0));
+  std::uniform_int_distribution<int32_t> any_acc(-2000000000, 2000000000), small_acc(-70000, 70000);
+  for (int i = 0; i < 200000; ++i) {
+    int32_t m;
+    int shift;
+    ref::quantize_multiplier(std::exp(log_m(rng)), &m, &shift);
+    int32_t acc = (i % 2) ? small_acc(rng) : any_acc(rng);
+    if (shift > 0) acc >>= shift + 1;  // keep acc * 2^shift inside int32, as real layers do
+    ASSERT_EQ(fast::requantize_one(acc, m, shift), ref::multiply_by_quantized_multiplier(acc, m, shift))
+        << acc << " " << m << " " << shift;
   }
 }
 

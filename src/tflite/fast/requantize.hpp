@@ -1,0 +1,43 @@
+// TFLite's requantization (ref/quant.hpp multiply_by_quantized_multiplier + output offset + clamp)
+// over a whole row of accumulators, written branch-free so the compiler vectorises it (64-bit lanes
+// for the high multiply). Bit-exact with the reference for every multiplier quantize_multiplier
+// produces (non-negative, so the one saturating case of the doubling multiply cannot occur).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace tinyfit::tflite::fast {
+
+inline int32_t requantize_one(int32_t acc, int32_t multiplier, int shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  // Saturating rounding doubling high multiply: round(x * m / 2^31), the nudge rounding ties
+  // upwards, the division truncating toward zero (the shift adds 2^31 - 1 first for negatives).
+  const int64_t ab = static_cast<int64_t>(acc * (1 << left)) * multiplier;
+  const int64_t nudged = ab + (ab >= 0 ? (int64_t{1} << 30) : 1 - (int64_t{1} << 30));
+  const auto high = static_cast<int32_t>((nudged + (nudged < 0 ? (int64_t{1} << 31) - 1 : 0)) >> 31);
+  // Rounding divide by 2^right, ties away from zero.
+  const auto mask = static_cast<int32_t>((uint32_t{1} << right) - 1u);
+  const int32_t remainder = high & mask;
+  const int32_t threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+  return (high >> right) + (remainder > threshold ? 1 : 0);
+}
+
+// out[i] = clamp(requantize(acc[i], multiplier[i], shift[i]) + offset, lo, hi); with per_channel
+// false every element uses multiplier[0] / shift[0].
+inline void requantize_row(const int32_t* __restrict acc, int n, const int32_t* __restrict multiplier,
+                           const int* __restrict shift, bool per_channel, int32_t offset, int32_t lo, int32_t hi,
+                           int8_t* __restrict out) {
+  if (per_channel) {
+    for (int i = 0; i < n; ++i)
+      out[i] = static_cast<int8_t>(std::min(std::max(requantize_one(acc[i], multiplier[i], shift[i]) + offset, lo), hi));
+  } else {
+    const int32_t m = multiplier[0];
+    const int s = shift[0];
+    for (int i = 0; i < n; ++i)
+      out[i] = static_cast<int8_t>(std::min(std::max(requantize_one(acc[i], m, s) + offset, lo), hi));
+  }
+}
+
+}  // namespace tinyfit::tflite::fast
