@@ -48,8 +48,13 @@ class FeatureExtractor {
   size_t input_samples() const { return input_samples_; }
 
  private:
-  void compute_mfcc(std::span<const float> signal, std::span<float> out) const;
-  void compute_resized(std::span<const float> signal, std::span<float> out) const;
+  // Sample is float (audio already at the feature rate) or double (resampled audio, kept unrounded).
+  template <typename Sample>
+  void compute_mfcc(std::span<const Sample> signal, std::span<float> out) const;
+  template <typename Sample>
+  void compute_resized(std::span<const Sample> signal, std::span<float> out) const;
+  template <typename Sample>
+  void compute_from(std::span<const Sample> signal, std::span<float> out) const;
 
   FeatureOptions options_;
   int input_rate_;

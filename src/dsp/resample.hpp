@@ -26,19 +26,25 @@ class Resampler {
   size_t output_length(size_t input_length) const;
 
   // out.size() must equal output_length(in.size()) (throws Error otherwise). Only the kept outputs
-  // are computed: output_length * (taps / up) multiply-adds. Uses a per-thread scratch buffer of
-  // about in.size() floats that is kept for the next call.
+  // are computed: output_length * (taps / up) multiply-adds, in double. Uses a per-thread scratch
+  // buffer of about in.size() doubles that is kept for the next call.
   void process(std::span<const float> in, std::span<float> out) const;
+  // Unrounded output, for a front end that keeps the signal in double up to the STFT: float
+  // rounding of a loud signal is noise that shows in the quiet bins, and the log amplifies it there.
+  void process(std::span<const float> in, std::span<double> out) const;
   std::vector<float> process(std::span<const float> in) const;
 
  private:
   // One nonzero tap of one output phase: weight, which decimation stream of the input it reads,
   // and where in that stream (relative to the lowest position any tap reads).
   struct Tap {
-    float weight;
+    double weight;
     int stream;
     int shift;
   };
+  template <typename Sample>
+  void process_into(std::span<const float> in, std::span<Sample> out) const;
+
   int up_ = 1;
   int down_ = 1;
   int max_shift_ = 0;              // largest Tap::shift

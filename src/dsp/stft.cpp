@@ -37,6 +37,13 @@ fftw_plan cached_r2c_plan(int length) {
   return plan;
 }
 
+// out[n] = frame[n] * window[n], in double.
+template <typename Sample>
+void apply_window(const Sample* __restrict frame, const double* __restrict window, int length,
+                  double* __restrict out) {
+  for (int n = 0; n < length; ++n) out[n] = frame[n] * window[n];
+}
+
 }  // namespace
 
 std::vector<double> hann_window(int length) {
@@ -70,10 +77,17 @@ Stft::Stft(int frame_length, int frame_step) : length_(frame_length), step_(fram
 }
 
 void Stft::frame_magnitude(const float* frame, float* magnitude, Workspace& workspace) const {
-  double* __restrict in = workspace.input();
-  const double* __restrict w = window_.data();
-  for (int n = 0; n < length_; ++n) in[n] = frame[n] * w[n];
-  fftw_execute_dft_r2c(plan_, in, reinterpret_cast<fftw_complex*>(workspace.spectrum()));
+  apply_window(frame, window_.data(), length_, workspace.input());
+  transform_windowed(magnitude, workspace);
+}
+
+void Stft::frame_magnitude(const double* frame, float* magnitude, Workspace& workspace) const {
+  apply_window(frame, window_.data(), length_, workspace.input());
+  transform_windowed(magnitude, workspace);
+}
+
+void Stft::transform_windowed(float* magnitude, Workspace& workspace) const {
+  fftw_execute_dft_r2c(plan_, workspace.input(), reinterpret_cast<fftw_complex*>(workspace.spectrum()));
   const double* __restrict x = workspace.spectrum();
   const int bins = num_bins();
   for (int k = 0; k < bins; ++k) {

@@ -49,14 +49,20 @@ class Stft {
   Workspace make_workspace() const { return Workspace(length_); }
 
   // |FFT(window * frame)| for the frame_length samples at `frame` into magnitude[num_bins()].
-  // Thread-safe given one Workspace per thread.
+  // Thread-safe given one Workspace per thread. The double overload takes a signal that was computed
+  // in double (resampled audio) without rounding it to float first; a float frame gives the same
+  // result as the same values passed as double.
   void frame_magnitude(const float* frame, float* magnitude, Workspace& workspace) const;
+  void frame_magnitude(const double* frame, float* magnitude, Workspace& workspace) const;
 
   // Every frame of `signal`: out is [num_frames(signal.size())][num_bins()] (throws Error otherwise).
   void magnitude(std::span<const float> signal, std::span<float> out) const;
   std::vector<float> magnitude(std::span<const float> signal) const;
 
  private:
+  // FFT of the windowed frame already in workspace.input(), then magnitudes.
+  void transform_windowed(float* magnitude, Workspace& workspace) const;
+
   int length_;
   int step_;
   std::vector<double> window_;

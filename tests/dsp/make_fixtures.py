@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Golden fixtures for the tinyfit::dsp parity tests (tests/dsp/*_test.cpp).
 
-Regenerate (needs the shared data set; writes tests/testdata/dsp/, about 0.6 MB):
+Regenerate (needs the shared data set; writes tests/testdata/dsp/, about 0.65 MB):
 
     /usr/bin/python3 tests/dsp/make_fixtures.py [--data /work/shared/data]
 
@@ -34,13 +34,19 @@ OUT = os.path.join(HERE, "..", "testdata", "dsp")
 CLIP_SAMPLES = 16000
 
 # One ordinary full-length clip, one short clip (zero-padded), one loud clip that hits full scale,
-# and one very quiet clip (stresses the log of small mel energies).
+# one very quiet clip (stresses the log of small mel energies), and one with loud frames whose
+# weakest mel band is ~47 dB below the strongest: float32 rounding noise of the resampled signal shows
+# in that band (it was the worst 8 kHz test clip, 4.6e-4, with a float resampler).
 CLIPS = {
     "full": "mini_speech_commands/no/01bb6a2a_nohash_0.flac",
     "short": "mini_speech_commands/down/4a0e2c16_nohash_0.flac",
     "loud": "mini_speech_commands/yes/6094340e_nohash_0.flac",
     "quiet": "mini_speech_commands/yes/3f2b358d_nohash_2.flac",
+    "contrast": "mini_speech_commands/no/c842b5e4_nohash_0.flac",
 }
+# 48 kHz input for the resampling front end: a clip with every sample repeated three times, which
+# the C++ test rebuilds exactly from clip_<name> (no 48 kHz audio stored).
+CLIP_48K = "contrast"
 
 
 def hann_periodic(length):
@@ -162,6 +168,17 @@ def main():
 
         w.add(f"resize32_{name}", resize_bilinear(stft_magnitude(x, 256, 128), 32, 32), "f32",
               f"|STFT| 256/128 of clip_{name} [124][129] bilinearly resized to [32][32]")
+
+        if name == CLIP_48K:
+            x48 = np.repeat(x, 3)
+            w.add(f"mfcc16k_48k_{name}", mfcc(stft_magnitude(scipy.signal.resample_poly(x48, 1, 3), 640, 320),
+                                               mel_matrix(40, 321, 16000, 20.0, 4000.0), 10), "f32",
+                  f"MFCC of clip_{name} with each sample repeated 3x (48 kHz), resampled to 16 kHz: "
+                  "640/320, 40 mel 20-4000 Hz, 10 coeff")
+            w.add(f"mfcc8k_48k_{name}", mfcc(stft_magnitude(scipy.signal.resample_poly(x48, 1, 6), 320, 160),
+                                              mel_matrix(40, 161, 8000, 20.0, 4000.0), 10), "f32",
+                  f"MFCC of clip_{name} with each sample repeated 3x (48 kHz), resampled to 8 kHz: "
+                  "320/160, 40 mel 20-4000 Hz, 10 coeff")
 
     signal = test_signal_48k()
     x48 = signal.astype(np.float64)
