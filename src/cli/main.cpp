@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
 
   add_features_command(app, global);
   add_inspect_command(app, global);
-  // add_eval_command(app, global);
+  add_eval_command(app, global);
 
   try {
     app.parse(argc, argv);  // subcommand callbacks run here
