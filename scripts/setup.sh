@@ -10,7 +10,8 @@ PACKAGES=(
   libflatbuffers-dev flatbuffers-compiler
   libsndfile1-dev libfftw3-dev zlib1g-dev
   libcli11-dev nlohmann-json3-dev
-  python3-numpy python3-scipy
+  python3-numpy python3-scipy python3-soundfile
+  libtorch-dev
 )
 
 missing=()
