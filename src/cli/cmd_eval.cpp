@@ -33,6 +33,11 @@ void add_eval_command(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::IsMember({"train", "val", "test"}))
       ->capture_default_str();
   cmd->add_flag("--reference", args->reference, "Use the reference kernels only (slow, for checking)");
+  cmd->add_option("--int8-numerics", args->int8_numerics,
+                  "Full-int8 models: requantize as the official runtime's XNNPACK delegate does (xnnpack: float32 "
+                  "scale, ties to even) or as TFLite's reference integer kernels (tflite: fixed-point multiplier)")
+      ->check(CLI::IsMember({"xnnpack", "tflite"}))
+      ->capture_default_str();
   cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   // KWS: feature flags apply only when the model does not carry its own parameters.
   add_feature_flags(*cmd, args->features);

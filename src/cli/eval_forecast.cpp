@@ -53,7 +53,10 @@ void run_forecast_eval(const EvalArgs& args, const GlobalOptions& global) {
     throw Error(args.model + ": expected a model from 6x2 inputs to 6x2 outputs");
 
   const std::vector<float> predictions = tflite::run_batch(
-      model, windows.inputs, windows.count, tflite::InterpreterOptions{.reference_only = args.reference}, args.threads);
+      model, windows.inputs, windows.count, tflite::InterpreterOptions{
+          .reference_only = args.reference,
+          .int8_numerics = args.int8_numerics == "tflite" ? tflite::Int8Numerics::TfliteReference
+                                                          : tflite::Int8Numerics::Xnnpack}, args.threads);
   const auto mae = data::mae(predictions, windows.labels);
   const auto mae_course = data::mae_course(predictions, windows.labels, windows.out_steps);
   const auto baseline = data::mae(data::persistence_forecast(windows, norm), windows.labels);

@@ -71,7 +71,10 @@ void run_kws_eval(const EvalArgs& args, const GlobalOptions& global) {
                 std::to_string(f.cols) + "; pass the feature flags the model was trained with");
 
   const std::vector<float> scores =
-      tflite::run_batch(model, f.values, f.size(), tflite::InterpreterOptions{.reference_only = args.reference},
+      tflite::run_batch(model, f.values, f.size(), tflite::InterpreterOptions{
+          .reference_only = args.reference,
+          .int8_numerics = args.int8_numerics == "tflite" ? tflite::Int8Numerics::TfliteReference
+                                                          : tflite::Int8Numerics::Xnnpack},
                         args.threads);
   const size_t classes = order.size();
   const size_t k = data::kKeywords.size();

@@ -11,6 +11,7 @@ namespace tinyfit::cli {
 struct EvalArgs {
   std::string task, model, data_dir, split = "test";
   bool reference = false;
+  std::string int8_numerics = "xnnpack";  // full-int8 requantization: xnnpack | tflite
   int threads = 0;
   dsp::FeatureOptions features;
   std::string labels, cache_dir;

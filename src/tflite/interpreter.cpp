@@ -122,7 +122,7 @@ void Interpreter::prepare_nodes() {
       available[static_cast<size_t>(index)] = true;
     }
 
-    OpContext ctx(tensors_, op, static_cast<int>(i), node.data, options_.reference_only);
+    OpContext ctx(tensors_, op, static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics);
     node.reg->prepare(ctx);
     for (int index : op.outputs)
       for (int32_t d : tensors_[static_cast<size_t>(index)].shape)
@@ -150,7 +150,7 @@ void Interpreter::fold(size_t node_index) {
     folded_storage_.push_back(allocate(t.bytes));
     t.data = folded_storage_.back().get();
   }
-  OpContext ctx(tensors_, op, static_cast<int>(node_index), node.data, options_.reference_only);
+  OpContext ctx(tensors_, op, static_cast<int>(node_index), node.data, options_.reference_only, options_.int8_numerics);
   node.reg->eval(ctx);
   for (int index : op.outputs) tensors_[static_cast<size_t>(index)].is_constant = true;
   node.folded = true;
@@ -202,7 +202,7 @@ void Interpreter::invoke() {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& node = nodes_[i];
     if (node.folded) continue;
-    OpContext ctx(tensors_, model_.operators[i], static_cast<int>(i), node.data, options_.reference_only);
+    OpContext ctx(tensors_, model_.operators[i], static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics);
     node.reg->eval(ctx);
   }
 }

@@ -27,6 +27,9 @@ namespace tinyfit::tflite {
 
 struct InterpreterOptions {
   bool reference_only = false;  // true: reference kernels only (parity checks); false: fast kernels
+  // Full-int8 requantization: Xnnpack (default) reproduces what the official runtime computes on CPUs
+  // (TFLite's XNNPACK delegate); TfliteReference reproduces TFLite's reference integer kernels.
+  Int8Numerics int8_numerics = Int8Numerics::Xnnpack;
 };
 
 class Interpreter {

@@ -8,21 +8,31 @@
 #include <vector>
 
 #include "tflite/model.hpp"
+#include "tflite/ref/kernel_types.hpp"
 #include "tflite/tensor.hpp"
 
 namespace tinyfit::tflite {
 
+using ref::Int8Numerics;
+
 class OpContext {
  public:
   OpContext(std::vector<Tensor>& tensors, const OperatorDef& op, int node_index, std::any& op_data,
-            bool reference_only)
-      : tensors_(tensors), op_(op), node_index_(node_index), op_data_(op_data), reference_only_(reference_only) {}
+            bool reference_only, Int8Numerics int8_numerics = Int8Numerics::TfliteReference)
+      : tensors_(tensors),
+        op_(op),
+        node_index_(node_index),
+        op_data_(op_data),
+        reference_only_(reference_only),
+        int8_numerics_(int8_numerics) {}
 
   const OperatorDef& op() const { return op_; }
   const OpOptions& options() const { return op_.options; }
   int node_index() const { return node_index_; }
   // true: use the reference kernels (tests, parity checks); false: the fast path where one exists.
   bool reference_only() const { return reference_only_; }
+  // Requantization arithmetic of the full-int8 kernels (ref/kernel_types.hpp).
+  Int8Numerics int8_numerics() const { return int8_numerics_; }
 
   size_t num_inputs() const { return op_.inputs.size(); }
   size_t num_outputs() const { return op_.outputs.size(); }
@@ -51,6 +61,7 @@ class OpContext {
   int node_index_;
   std::any& op_data_;
   bool reference_only_;
+  Int8Numerics int8_numerics_;
   mutable bool fold_requested_ = false;
 };
 

@@ -100,6 +100,7 @@ class OpRunner {
 
   OpOptions& options() { return op_.options; }
   void set_reference_only(bool v) { reference_only_ = v; }
+  void set_int8_numerics(Int8Numerics n) { int8_numerics_ = n; }
 
   // Adds an input holding `values` (raw element type T must match dtype_size(type)). `constant`
   // marks it as known before invoke (weights, shape operands); returns the tensor index.
@@ -133,7 +134,7 @@ class OpRunner {
 
   // Runs the registration's prepare (which may throw Error), then allocates every output.
   void prepare() {
-    OpContext ctx(tensors_, op_, /*node_index=*/0, op_data_, reference_only_);
+    OpContext ctx(tensors_, op_, /*node_index=*/0, op_data_, reference_only_, int8_numerics_);
     reg_.prepare(ctx);
     fold_requested_ = ctx.fold_requested();
     for (int index : op_.outputs) {
@@ -144,7 +145,7 @@ class OpRunner {
   }
   void invoke() {
     check(prepared_, "invoke before prepare");
-    OpContext ctx(tensors_, op_, 0, op_data_, reference_only_);
+    OpContext ctx(tensors_, op_, 0, op_data_, reference_only_, int8_numerics_);
     reg_.eval(ctx);
   }
   void run() {
@@ -211,6 +212,7 @@ class OpRunner {
   std::vector<Slot> slots_;
   std::any op_data_;
   bool reference_only_;
+  Int8Numerics int8_numerics_ = Int8Numerics::TfliteReference;  // the op tests check TFLite's numerics
   bool prepared_ = false;
   bool fold_requested_ = false;
 };

@@ -98,8 +98,13 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
         // sum w (x + offset) = sum w (x + 128) + (offset - 128) sum w, exact in int32.
         const int32_t* row_sums = weights.int8.row_sums.data();
         for (int oc = 0; oc < out.c; ++oc) acc[oc] += correction * row_sums[oc] + (bias ? bias[oc] : 0);
-        requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max,
-                       output + offset(out, b, oy, ox, 0));
+        if (p.requant_scale) {
+          requantize_row_fp32(acc, out.c, p.requant_scale, true, p.output_offset, p.quant_min, p.quant_max,
+                              output + offset(out, b, oy, ox, 0));
+        } else {
+          requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max,
+                         output + offset(out, b, oy, ox, 0));
+        }
       }
     }
   }

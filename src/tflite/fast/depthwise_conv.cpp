@@ -76,8 +76,13 @@ void depthwise_conv_int8(const ConvParams& p, const Shape4& in, const int8_t* in
         for_each_tap(p, in, input, filter, filter_data, b, oy, ox, [&](const int8_t* x, const int8_t* w) {
           accumulate<int32_t>(acc, x, w, in.c, p.depth_multiplier, p.input_offset);
         });
-        requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max,
-                       output + offset(out, b, oy, ox, 0));
+        if (p.requant_scale) {
+          requantize_row_fp32(acc, out.c, p.requant_scale, true, p.output_offset, p.quant_min, p.quant_max,
+                              output + offset(out, b, oy, ox, 0));
+        } else {
+          requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max,
+                         output + offset(out, b, oy, ox, 0));
+        }
       }
 }
 

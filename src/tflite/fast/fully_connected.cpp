@@ -52,8 +52,13 @@ void fully_connected_int8(const FullyConnectedParams& p, int batches, int depth,
     const int32_t* row_sums = prepared.int8.row_sums.data();
     const int32_t correction = p.input_offset - kActivationBias;
     for (int o = 0; o < units; ++o) acc[o] += correction * row_sums[o] + constant + (bias ? bias[o] : 0);
-    requantize_row(acc, units, p.multiplier, p.shift, p.per_channel, p.output_offset, p.quant_min, p.quant_max,
-                   output + static_cast<int64_t>(b) * units);
+    if (p.requant_scale) {
+      requantize_row_fp32(acc, units, p.requant_scale, p.per_channel, p.output_offset, p.quant_min, p.quant_max,
+                          output + static_cast<int64_t>(b) * units);
+    } else {
+      requantize_row(acc, units, p.multiplier, p.shift, p.per_channel, p.output_offset, p.quant_min, p.quant_max,
+                     output + static_cast<int64_t>(b) * units);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 
 namespace tinyfit::tflite::fast {
@@ -37,6 +38,23 @@ inline void requantize_row(const int32_t* __restrict acc, int n, const int32_t* 
     const int s = shift[0];
     for (int i = 0; i < n; ++i)
       out[i] = static_cast<int8_t>(std::min(std::max(requantize_one(acc[i], m, s) + offset, lo), hi));
+  }
+}
+
+// XNNPACK numerics (ref/quant.hpp requantize_fp32) over a row, branch-free as XNNPACK's magic-bias
+// kernels: after the clamp |v| <= 255, so adding 1.5 * 2^23 rounds v to an integer (to nearest even,
+// the default rounding mode) held in the low mantissa bits. Bit-exact with the reference.
+inline void requantize_row_fp32(const int32_t* __restrict acc, int n, const float* __restrict scale,
+                                bool per_channel, int32_t offset, int32_t lo, int32_t hi, int8_t* __restrict out) {
+  constexpr float kMagicBias = 12582912.0f;  // 0x1.8p23f, bits 0x4B400000
+  const int32_t magic_bias_less_offset = INT32_C(0x4B400000) - offset;
+  const auto v_lo = static_cast<float>(lo - offset);
+  const auto v_hi = static_cast<float>(hi - offset);
+  const float s0 = scale[0];
+  for (int i = 0; i < n; ++i) {
+    float v = static_cast<float>(acc[i]) * (per_channel ? scale[i] : s0);
+    v = std::min(std::max(v, v_lo), v_hi) + kMagicBias;
+    out[i] = static_cast<int8_t>(std::bit_cast<int32_t>(v) - magic_bias_less_offset);
   }
 }
 

@@ -28,6 +28,7 @@ struct ConvData {
   ref::Shape4 in, filter, out;
   std::vector<int32_t> multiplier;  // int8, per output channel
   std::vector<int> shift;
+  std::vector<float> requant_scale;  // int8 with Int8Numerics::Xnnpack: float32 scale per output channel
   float filter_scale = 1.0f;         // hybrid, per-tensor filter
   std::vector<float> channel_scale;  // hybrid, per-channel filter (empty: per-tensor)
   mutable ref::HybridInput hybrid;
@@ -95,6 +96,10 @@ void prepare(const OpContext& ctx) {
       if (zp != 0) ctx.fail("int8 filter must be symmetric (zero point 0)");
     d.kind = Kind::Int8;
     ref::per_channel_multipliers(input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier, &d.shift);
+    if (ctx.int8_numerics() == Int8Numerics::Xnnpack)
+      for (int c = 0; c < out_c; ++c)
+        d.requant_scale.push_back(ref::xnnpack_requant_scale(input.quant.scale[0], fs.size() > 1 ? fs[c] : fs[0],
+                                                             output.quant.scale[0]));
     p.input_offset = -ref::zero_point_of(input.quant.zero_point);
     p.output_offset = ref::zero_point_of(output.quant.zero_point);
     if (!ref::activation_range_quantized(o.activation, output.quant.scale[0], p.output_offset, -128, 127,
@@ -146,6 +151,7 @@ void eval(const OpContext& ctx) {
       ref::ConvParams p = d.params;
       p.multiplier = d.multiplier.data();
       p.shift = d.shift.data();
+      p.requant_scale = d.requant_scale.empty() ? nullptr : d.requant_scale.data();
       const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
       if (d.fast) {
         fast::conv_int8(p, d.in, input.as<int8_t>(), d.filter, d.weights, bias, d.out, output.as<int8_t>(),

@@ -24,6 +24,7 @@ struct FullyConnectedData {
   int batches = 0, depth = 0, units = 0;
   std::vector<int32_t> multiplier;  // int8: one, or one per unit
   std::vector<int> shift;
+  std::vector<float> requant_scale;  // int8 with Int8Numerics::Xnnpack: float32 scale, one or one per unit
   float filter_scale = 1.0f;         // hybrid, per-tensor weights
   std::vector<float> channel_scale;  // hybrid, per-unit weights
   mutable ref::HybridInput hybrid;
@@ -86,6 +87,8 @@ void prepare(const OpContext& ctx) {
       ref::quantize_multiplier(ref::per_tensor_multiplier(input.quant.scale[0], ws[0], output.quant.scale[0]),
                                &d.multiplier[0], &d.shift[0]);
     }
+    if (ctx.int8_numerics() == Int8Numerics::Xnnpack)
+      for (float w : ws) d.requant_scale.push_back(ref::xnnpack_requant_scale(input.quant.scale[0], w, output.quant.scale[0]));
     p.input_offset = -ref::zero_point_of(input.quant.zero_point);
     p.filter_offset = p.per_channel ? 0 : -ref::zero_point_of(weights.quant.zero_point);
     p.output_offset = ref::zero_point_of(output.quant.zero_point);
@@ -135,6 +138,7 @@ void eval(const OpContext& ctx) {
       ref::FullyConnectedParams p = d.params;
       p.multiplier = d.multiplier.data();
       p.shift = d.shift.data();
+      p.requant_scale = d.requant_scale.empty() ? nullptr : d.requant_scale.data();
       const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
       if (d.fast) {
         fast::fully_connected_int8(p, d.batches, d.depth, d.units, input.as<int8_t>(), d.weights, bias,

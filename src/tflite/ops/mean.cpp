@@ -12,6 +12,8 @@ namespace {
 struct MeanData {
   ref::ReducePlan plan;
   ref::QuantizedMeanParams quantized;
+  bool xnnpack = false;  // int8, Int8Numerics::Xnnpack, over H and W of a 4-D input (global average pooling)
+  ref::XnnpackMeanParams xnnpack_params;
 };
 
 void prepare(const OpContext& ctx) {
@@ -36,6 +38,17 @@ void prepare(const OpContext& ctx) {
   if (!ref::per_tensor(in.quant, &qi) || !ref::per_tensor(out.quant, &qo))
     ctx.fail("quantized input and output need per-tensor quantization");
   d.quantized = ref::make_quantized_mean_params(qi.scale, qo.scale, qi.zero_point, qo.zero_point);
+  // The XNNPACK delegate takes a MEAN over axes {1, 2} of an NHWC tensor as global average pooling.
+  bool spatial = in.rank() == 4 && axes.num_elements() == 2;
+  for (int64_t i = 0; spatial && i < axes.num_elements(); ++i) {
+    const int32_t a = axes.as<int32_t>()[i] < 0 ? axes.as<int32_t>()[i] + 4 : axes.as<int32_t>()[i];
+    spatial = a == static_cast<int32_t>(i) + 1;
+  }
+  if (in.type == DType::Int8 && spatial && ctx.int8_numerics() == Int8Numerics::Xnnpack) {
+    d.xnnpack = true;
+    d.xnnpack_params = ref::make_xnnpack_mean_params(qi.scale, qo.scale, qi.zero_point, qo.zero_point,
+                                                     static_cast<int32_t>(d.plan.reduced_offsets.size()));
+  }
 }
 
 void eval(const OpContext& ctx) {
@@ -47,7 +60,10 @@ void eval(const OpContext& ctx) {
       ref::mean_float(d.plan, in.as<float>(), out.as<float>());
       break;
     case DType::Int8:
-      ref::mean_quantized(d.quantized, d.plan, in.as<int8_t>(), out.as<int8_t>());
+      if (d.xnnpack)
+        ref::mean_xnnpack(d.xnnpack_params, d.plan, in.as<int8_t>(), out.as<int8_t>());
+      else
+        ref::mean_quantized(d.quantized, d.plan, in.as<int8_t>(), out.as<int8_t>());
       break;
     case DType::UInt8:
       ref::mean_quantized(d.quantized, d.plan, in.as<uint8_t>(), out.as<uint8_t>());

@@ -14,6 +14,7 @@ struct QuantizeData {
   ref::QuantParams in, out;
   int32_t multiplier = 0;  // requantization only
   int shift = 0;
+  bool xnnpack = false;  // float input, Int8Numerics::Xnnpack: XNNPACK's convert arithmetic
 };
 
 bool is_8bit(DType t) { return t == DType::Int8 || t == DType::UInt8; }
@@ -28,6 +29,7 @@ void prepare(const OpContext& ctx) {
   QuantizeData& d = ctx.make_data<QuantizeData>();
   if (!ref::per_tensor(out.quant, &d.out)) ctx.fail("output needs per-tensor quantization");
   ctx.set_output_shape(0, in.shape);
+  d.xnnpack = ctx.int8_numerics() == Int8Numerics::Xnnpack;
   if (in.type == DType::Float32) return;
   if (!ref::per_tensor(in.quant, &d.in)) ctx.fail("quantized input needs per-tensor quantization");
   ref::quantize_multiplier(static_cast<double>(d.in.scale) / static_cast<double>(d.out.scale), &d.multiplier,
@@ -50,7 +52,11 @@ void eval(const OpContext& ctx) {
   Tensor& out = ctx.output(0);
   switch (in.type) {
     case DType::Float32:
-      if (out.type == DType::Int8)
+      if (d.xnnpack && out.type == DType::Int8)
+        ref::xnnpack_quantize(in.as<float>(), out.as<int8_t>(), in.num_elements(), d.out.scale, d.out.zero_point);
+      else if (d.xnnpack)
+        ref::xnnpack_quantize(in.as<float>(), out.as<uint8_t>(), in.num_elements(), d.out.scale, d.out.zero_point);
+      else if (out.type == DType::Int8)
         ref::affine_quantize(in.as<float>(), out.as<int8_t>(), in.num_elements(), d.out.scale, d.out.zero_point);
       else
         ref::affine_quantize(in.as<float>(), out.as<uint8_t>(), in.num_elements(), d.out.scale, d.out.zero_point);

@@ -12,7 +12,8 @@ void conv_float(const ConvParams& p, const Shape4& in, const float* input, const
                 const float* filter_data, const float* bias, const Shape4& out, float* output);
 
 // Per-channel int8: acc = sum filter * (input + input_offset) + bias, requantized with
-// p.multiplier/p.shift[out_c], + output_offset, clamped to [quant_min, quant_max].
+// p.multiplier/p.shift[out_c], + output_offset, clamped to [quant_min, quant_max]; with
+// p.requant_scale set, XNNPACK's fp32 requantization instead (ref/quant.hpp requantize_fp32).
 void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
                const int8_t* filter_data, const int32_t* bias, const Shape4& out, int8_t* output);
 

@@ -23,6 +23,19 @@ void affine_quantize(const float* in, Q* out, int64_t n, float scale, int32_t ze
   }
 }
 
+// float -> Q as XNNPACK's convert (f32-qs8-vcvt / f32-qu8-vcvt, scale = 1.0f / output_scale in
+// float32): x * (1 / scale) in float32, clamped to [qmin - zp, qmax - zp], rounded to nearest even, + zp.
+template <class Q>
+void xnnpack_quantize(const float* in, Q* out, int64_t n, float scale, int32_t zero_point) {
+  constexpr int32_t kMin = std::numeric_limits<Q>::min(), kMax = std::numeric_limits<Q>::max();
+  const float inv_scale = 1.0f / scale;
+  const auto lo = static_cast<float>(kMin - zero_point), hi = static_cast<float>(kMax - zero_point);
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = std::min(std::max(in[i] * inv_scale, lo), hi);
+    out[i] = static_cast<Q>(static_cast<int32_t>(std::nearbyint(v)) + zero_point);
+  }
+}
+
 // In -> Out between two quantizations: zp_out + (q - zp_in) * M, M = scale_in / scale_out.
 template <class In, class Out>
 void requantize(const In* in, Out* out, int64_t n, int32_t input_zero_point, int32_t output_zero_point,

@@ -59,7 +59,11 @@ void depthwise_conv_int8(const ConvParams& p, const Shape4& in, const int8_t* in
       [&](int64_t i, int64_t f, int) { acc += static_cast<int32_t>(filter_data[f]) * (input[i] + p.input_offset); },
       [&](int64_t o, int oc, int) {
         if (bias) acc += bias[oc];
-        acc = multiply_by_quantized_multiplier(acc, p.multiplier[oc], p.shift[oc]) + p.output_offset;
+        if (p.requant_scale) {
+          acc = requantize_fp32(acc, p.requant_scale[oc], p.output_offset, p.quant_min, p.quant_max);
+        } else {
+          acc = multiply_by_quantized_multiplier(acc, p.multiplier[oc], p.shift[oc]) + p.output_offset;
+        }
         output[o] = static_cast<int8_t>(clamp_int(acc, p.quant_min, p.quant_max));
         acc = 0;
       });

@@ -29,7 +29,11 @@ void fully_connected_int8(const FullyConnectedParams& p, int batches, int depth,
       for (int d = 0; d < depth; ++d) acc += (w[d] + p.filter_offset) * (x[d] + p.input_offset);
       if (bias) acc += bias[o];
       const int q = p.per_channel ? o : 0;
-      acc = multiply_by_quantized_multiplier(acc, p.multiplier[q], p.shift[q]) + p.output_offset;
+      if (p.requant_scale) {
+        acc = requantize_fp32(acc, p.requant_scale[q], p.output_offset, p.quant_min, p.quant_max);
+      } else {
+        acc = multiply_by_quantized_multiplier(acc, p.multiplier[q], p.shift[q]) + p.output_offset;
+      }
       output[static_cast<int64_t>(b) * units + o] = static_cast<int8_t>(clamp_int(acc, p.quant_min, p.quant_max));
     }
   }

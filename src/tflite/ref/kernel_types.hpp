@@ -8,6 +8,14 @@
 
 namespace tinyfit::tflite::ref {
 
+// How full-int8 kernels requantize their int32 accumulators.
+//   TfliteReference: TFLite's reference integer kernels — Q31 fixed-point multiplier + shift with
+//                    gemmlowp rounding, multipliers derived in double.
+//   Xnnpack:         what TFLite's default CPU delegate (XNNPACK, "fp32" requantization) computes:
+//                    float(acc) * scale in float32, scale = input_scale * filter_scale / output_scale
+//                    evaluated in float32, clamped, rounded to nearest even, + output zero point.
+enum class Int8Numerics { TfliteReference, Xnnpack };
+
 // NHWC dimensions (filters use the same struct: conv [out_c, kh, kw, in_c], depthwise [1, kh, kw, out_c]).
 struct Shape4 {
   int n = 1, h = 1, w = 1, c = 1;
@@ -37,6 +45,8 @@ struct ConvParams {
   int32_t quant_min = -128, quant_max = 127;  // activation clamp in the output's quantized domain
   const int32_t* multiplier = nullptr;        // per output channel (Q31)
   const int* shift = nullptr;                 // per output channel (positive = left)
+  // Int8Numerics::Xnnpack: per output channel float32 scale; when set, multiplier/shift are unused.
+  const float* requant_scale = nullptr;
 };
 
 // Fully connected: output[b, o] = sum_i input[b, i] * weights[o, i] (+ bias[o]).
@@ -49,6 +59,8 @@ struct FullyConnectedParams {
   const int32_t* multiplier = nullptr;
   const int* shift = nullptr;
   bool per_channel = false;
+  // Int8Numerics::Xnnpack: float32 scale (one, or one per row when per_channel); replaces multiplier/shift.
+  const float* requant_scale = nullptr;
 };
 
 struct PoolParams {

@@ -3,6 +3,7 @@
 // shift, and applied with saturating rounding-doubling high multiply + rounding right shift.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -51,6 +52,23 @@ inline int32_t multiply_by_quantized_multiplier(int32_t x, int32_t quantized, in
   const int right_shift = shift > 0 ? 0 : -shift;
   return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x * (1 << left_shift), quantized),
                                 right_shift);
+}
+
+// ---- XNNPACK numerics (Int8Numerics::Xnnpack) ----
+// XNNPACK's requantization scale of a convolution / fully-connected output channel, in float32 and
+// in this order (src/operators/convolution-nhwc.c, fully-connected-nc.c:
+// input_scale * kernel_scale[c] / output_scale).
+inline float xnnpack_requant_scale(float input_scale, float filter_scale, float output_scale) {
+  return input_scale * filter_scale / output_scale;
+}
+
+// XNNPACK's "fp32" requantization (xnn_qs8_requantize_fp32; the wasm/wasmsimd fmagic/imagic kernels
+// compute the same): float(acc) * scale in float32, clamped to [lo - zp, hi - zp], rounded to nearest
+// with ties to even, + zp. lo/hi are integers, so clamping before rounding equals clamping after.
+inline int32_t requantize_fp32(int32_t acc, float scale, int32_t zero_point, int32_t lo, int32_t hi) {
+  float v = static_cast<float>(acc) * scale;
+  v = std::min(std::max(v, static_cast<float>(lo - zero_point)), static_cast<float>(hi - zero_point));
+  return static_cast<int32_t>(std::nearbyint(v)) + zero_point;  // default rounding mode: to nearest even
 }
 
 }  // namespace tinyfit::tflite::ref

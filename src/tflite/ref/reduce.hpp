@@ -108,4 +108,31 @@ void mean_quantized(const QuantizedMeanParams& q, const ReducePlan& p, const T* 
   }
 }
 
+// MEAN over H and W of an NHWC int8 tensor as XNNPACK's global average pooling computes it (TFLite's
+// XNNPACK delegate maps such a MEAN onto it; src/operators/global-average-pooling-nwc.c and the
+// qs8-gavgpool fp32 kernels): the sum of the raw values plus bias = -N * input_zero_point, in int32,
+// times scale = input_scale / (output_scale * (float) N) in float32, clamped, rounded to nearest even,
+// + output zero point.
+struct XnnpackMeanParams {
+  int32_t bias = 0;
+  float scale = 1.0f;
+  int32_t output_zero_point = 0;
+};
+
+inline XnnpackMeanParams make_xnnpack_mean_params(float input_scale, float output_scale, int32_t input_zp,
+                                                  int32_t output_zp, int32_t n) {
+  return {-n * input_zp, input_scale / (output_scale * static_cast<float>(n)), output_zp};
+}
+
+template <class T>
+void mean_xnnpack(const XnnpackMeanParams& q, const ReducePlan& p, const T* in, T* out) {
+  constexpr int32_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
+  for (size_t o = 0; o < p.kept_offsets.size(); ++o) {
+    const T* base = in + p.kept_offsets[o];
+    int32_t sum = q.bias;
+    for (int64_t r : p.reduced_offsets) sum += base[r];
+    out[o] = static_cast<T>(requantize_fp32(sum, q.scale, q.output_zero_point, kMin, kMax));
+  }
+}
+
 }  // namespace tinyfit::tflite::ref
