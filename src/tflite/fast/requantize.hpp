@@ -15,7 +15,7 @@ inline int32_t requantize_one(int32_t acc, int32_t multiplier, int shift) {
   const int right = shift > 0 ? 0 : -shift;
   // Saturating rounding doubling high multiply: round(x * m / 2^31), the nudge rounding ties
   // upwards, the division truncating toward zero (the shift adds 2^31 - 1 first for negatives).
-  const int64_t ab = static_cast<int64_t>(acc * (1 << left)) * multiplier;
+  const int64_t ab = static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(acc) << left)) * multiplier;
   const int64_t nudged = ab + (ab >= 0 ? (int64_t{1} << 30) : 1 - (int64_t{1} << 30));
   const auto high = static_cast<int32_t>((nudged + (nudged < 0 ? (int64_t{1} << 31) - 1 : 0)) >> 31);
   // Rounding divide by 2^right, ties away from zero.

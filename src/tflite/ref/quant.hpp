@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
+
+#include "core/error.hpp"
 
 namespace tinyfit::tflite::ref {
 
@@ -27,6 +30,9 @@ inline void quantize_multiplier(double m, int32_t* quantized, int* shift) {
     *shift = 0;
     q_fixed = 0;
   }
+  // A multiplier of 2^30 or more only comes from inconsistent quantization parameters (hostile or
+  // broken files); the left shift it implies would overflow every accumulator.
+  if (*shift > 30) throw Error("requantization multiplier " + std::to_string(m) + " is out of range: inconsistent tensor scales");
   *quantized = static_cast<int32_t>(q_fixed);
 }
 
@@ -50,7 +56,9 @@ inline int32_t rounding_divide_by_pot(int32_t x, int exponent) {
 inline int32_t multiply_by_quantized_multiplier(int32_t x, int32_t quantized, int shift) {
   const int left_shift = shift > 0 ? shift : 0;
   const int right_shift = shift > 0 ? 0 : -shift;
-  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x * (1 << left_shift), quantized),
+  // The left shift wraps like TFLite's compiled code does, without signed-overflow UB.
+  const auto shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << left_shift);
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, quantized),
                                 right_shift);
 }
 

@@ -1,0 +1,39 @@
+#include "tflite/ref/quant.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace tinyfit::tflite::ref {
+
+TEST(QuantizeMultiplier, RepresentsTypicalScales) {
+  int32_t q = 0;
+  int shift = 0;
+  quantize_multiplier(0.5, &q, &shift);
+  EXPECT_EQ(q, 1 << 30);
+  EXPECT_EQ(shift, 0);
+  quantize_multiplier(3.0, &q, &shift);
+  EXPECT_EQ(multiply_by_quantized_multiplier(100, q, shift), 300);
+  quantize_multiplier(1e-12, &q, &shift);  // below 2^-31 x 2^-31: flushed to zero
+  EXPECT_EQ(q, 0);
+}
+
+TEST(QuantizeMultiplier, RejectsAbsurdScaleRatios) {
+  // Found by fuzzing: a hostile file's scales implied a left shift of 115.
+  int32_t q = 0;
+  int shift = 0;
+  EXPECT_THROW(quantize_multiplier(1e35, &q, &shift), Error);
+  EXPECT_NO_THROW(quantize_multiplier(1e8, &q, &shift));
+}
+
+TEST(MultiplyByQuantizedMultiplier, LargeLeftShiftWrapsWithoutUndefinedBehaviour) {
+  int32_t q = 0;
+  int shift = 0;
+  quantize_multiplier(1 << 20, &q, &shift);
+  EXPECT_EQ(shift, 21);
+  EXPECT_EQ(multiply_by_quantized_multiplier(1, q, shift), 1 << 20);
+  // 4096 << 21 overflows int32: TFLite's compiled code wraps; so do we (defined, no UB).
+  (void)multiply_by_quantized_multiplier(4096, q, shift);
+}
+
+}  // namespace tinyfit::tflite::ref
