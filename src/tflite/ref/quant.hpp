@@ -36,7 +36,7 @@ inline void quantize_multiplier(double m, int32_t* quantized, int* shift) {
   *quantized = static_cast<int32_t>(q_fixed);
 }
 
-// round(a * b / 2^31) with ties away from zero, saturating the one overflow case.
+// round(a * b / 2^31) with ties rounded upwards (toward +inf), saturating the one overflow case.
 inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   if (a == b && a == std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::max();
   const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
