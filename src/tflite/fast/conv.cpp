@@ -60,9 +60,9 @@ void conv_float(const ConvParams& p, const Shape4& in, const float* input, const
       for (int ox = 0; ox < out.w; ++ox) {
         const int x0 = ox * p.stride_w - p.pad_w;
         float* __restrict acc = output + offset(out, b, oy, ox, 0);
-        for (int oc = 0; oc < oc_count; ++oc) acc[oc] = 0.0f;
-        // Same tap order as the reference (fy, fx, ic) and the same skipped taps, so each output
-        // channel sums the same products in the same order.
+        for (int oc = 0; oc < oc_count; ++oc) acc[oc] = bias ? bias[oc] : 0.0f;
+        // Same tap order as the reference (bias, then fy, fx, ic) and the same skipped taps, so each
+        // output channel sums the same products in the same order.
         for (int fy = 0; fy < filter.h; ++fy) {
           const int iy = y0 + p.dilation_h * fy;
           if (iy < 0 || iy >= in.h) continue;
@@ -77,8 +77,7 @@ void conv_float(const ConvParams& p, const Shape4& in, const float* input, const
             }
           }
         }
-        for (int oc = 0; oc < oc_count; ++oc)
-          acc[oc] = clamp_float(acc[oc] + (bias ? bias[oc] : 0.0f), p.float_min, p.float_max);
+        for (int oc = 0; oc < oc_count; ++oc) acc[oc] = clamp_float(acc[oc], p.float_min, p.float_max);
       }
     }
   }
@@ -127,7 +126,7 @@ void conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, con
         for (int oc = 0; oc < out.c; ++oc) {
           const int32_t a = acc[oc] + correction * weights.int8.row_sums[static_cast<size_t>(oc)];
           // Float operations in the reference's order (ref/conv.cpp) for identical results.
-          float value = channel_scale ? static_cast<float>(a) * channel_scale[oc] * scale : static_cast<float>(a) * scale;
+          float value = channel_scale ? static_cast<float>(a) * (channel_scale[oc] * scale) : static_cast<float>(a) * scale;
           if (bias) value += bias[oc];
           dst[oc] = clamp_float(value, p.float_min, p.float_max);
         }

@@ -12,18 +12,18 @@ using ref::clamp_float;
 using ref::offset;
 
 // Calls tap(x, w) for each in-bounds filter tap of output (b, oy, ox), in the reference order
-// (fy, fx): x points at the input pixel's channels, w at the filter row's out channels.
+// (fx, then fy): x points at the input pixel's channels, w at the filter row's out channels.
 template <class T, class Tap>
 void for_each_tap(const ConvParams& p, const Shape4& in, const T* input, const Shape4& filter, const T* filter_data,
                   int b, int oy, int ox, Tap&& tap) {
   const int y0 = oy * p.stride_h - p.pad_h;
   const int x0 = ox * p.stride_w - p.pad_w;
-  for (int fy = 0; fy < filter.h; ++fy) {
-    const int iy = y0 + p.dilation_h * fy;
-    if (iy < 0 || iy >= in.h) continue;
-    for (int fx = 0; fx < filter.w; ++fx) {
-      const int ix = x0 + p.dilation_w * fx;
-      if (ix < 0 || ix >= in.w) continue;
+  for (int fx = 0; fx < filter.w; ++fx) {
+    const int ix = x0 + p.dilation_w * fx;
+    if (ix < 0 || ix >= in.w) continue;
+    for (int fy = 0; fy < filter.h; ++fy) {
+      const int iy = y0 + p.dilation_h * fy;
+      if (iy < 0 || iy >= in.h) continue;
       tap(input + offset(in, b, iy, ix, 0), filter_data + offset(filter, 0, fy, fx, 0));
     }
   }
@@ -51,7 +51,7 @@ void depthwise_conv_float(const ConvParams& p, const Shape4& in, const float* in
     for (int oy = 0; oy < out.h; ++oy)
       for (int ox = 0; ox < out.w; ++ox) {
         float* acc = output + offset(out, b, oy, ox, 0);
-        for (int c = 0; c < out.c; ++c) acc[c] = 0.0f;
+        for (int c = 0; c < out.c; ++c) acc[c] = bias ? bias[c] : 0.0f;
         for_each_tap(p, in, input, filter, filter_data, b, oy, ox, [&](const float* x, const float* w) {
           // x + 0.0f would turn -0 into +0; the float path has no offset, so multiply directly.
           if (p.depth_multiplier == 1) {
@@ -62,7 +62,7 @@ void depthwise_conv_float(const ConvParams& p, const Shape4& in, const float* in
                 acc[ic * p.depth_multiplier + m] += x[ic] * w[ic * p.depth_multiplier + m];
           }
         });
-        for (int c = 0; c < out.c; ++c) acc[c] = clamp_float(acc[c] + (bias ? bias[c] : 0.0f), p.float_min, p.float_max);
+        for (int c = 0; c < out.c; ++c) acc[c] = clamp_float(acc[c], p.float_min, p.float_max);
       }
 }
 
@@ -100,7 +100,7 @@ void depthwise_conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* 
         });
         float* dst = output + offset(out, b, oy, ox, 0);
         for (int c = 0; c < out.c; ++c) {
-          float value = static_cast<float>(acc[c]) * (channel_scale[c] * batch_scale[b]);
+          float value = static_cast<float>(acc[c]) * batch_scale[b] * channel_scale[c];
           if (bias) value += bias[c];
           dst[c] = clamp_float(value, p.float_min, p.float_max);
         }

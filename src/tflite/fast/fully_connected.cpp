@@ -25,14 +25,14 @@ void fully_connected_float(const FullyConnectedParams& p, int batches, int depth
   for (int b = 0; b < batches; ++b) {
     const float* x = input + static_cast<int64_t>(b) * depth;
     float* __restrict acc = output + static_cast<int64_t>(b) * units;
-    for (int o = 0; o < units; ++o) acc[o] = 0.0f;
-    // Every unit still sums x[d] * w[o, d] for d = 0, 1, ... as the reference does.
+    for (int o = 0; o < units; ++o) acc[o] = bias ? bias[o] : 0.0f;
+    // Every unit still sums bias + x[d] * w[o, d] for d = 0, 1, ... as the reference does.
     const float* w = weights.transposed.data();
     for (int d = 0; d < depth; ++d, w += units) {
       const float xv = x[d];
       for (int o = 0; o < units; ++o) acc[o] += xv * w[o];
     }
-    for (int o = 0; o < units; ++o) acc[o] = clamp_float(acc[o] + (bias ? bias[o] : 0.0f), p.float_min, p.float_max);
+    for (int o = 0; o < units; ++o) acc[o] = clamp_float(acc[o], p.float_min, p.float_max);
   }
 }
 

@@ -41,13 +41,16 @@ void for_each_conv_output(const ConvParams& p, const Shape4& in, const Shape4& f
 
 void conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,
                 const float* filter_data, const float* bias, const Shape4& out, float* output) {
-  float total = 0.0f;
+  // XNNPACK's order (the official runtime delegates float convolutions to it): the sum starts at the
+  // bias and adds the products tap by tap. Outputs are visited channel after channel, so the next
+  // sum starts at the next channel's bias.
+  const auto start = [&](int oc) { return bias ? bias[oc] : 0.0f; };
+  float total = start(0);
   for_each_conv_output(
       p, in, filter, out, [&](int64_t i, int64_t f, int) { total += input[i] * filter_data[f]; },
       [&](int64_t o, int oc, int) {
-        const float bias_value = bias ? bias[oc] : 0.0f;
-        output[o] = clamp_float(total + bias_value, p.float_min, p.float_max);
-        total = 0.0f;
+        output[o] = clamp_float(total, p.float_min, p.float_max);
+        total = start(oc + 1 < out.c ? oc + 1 : 0);
       });
 }
 
@@ -80,7 +83,9 @@ void conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, con
         acc += static_cast<int32_t>(filter_data[f]) * (input[i] - zero_point);
       },
       [&](int64_t o, int oc, int b) {
-        float value = channel_scale ? static_cast<float>(acc) * channel_scale[oc] * batch_scale[b]
+        // As TFLite's optimized HybridConvPerChannel (what the runtime runs): the two scales are
+        // multiplied first. Per-tensor filters have their scale folded into batch_scale.
+        float value = channel_scale ? static_cast<float>(acc) * (channel_scale[oc] * batch_scale[b])
                                     : static_cast<float>(acc) * batch_scale[b];
         if (bias) value += bias[oc];
         output[o] = clamp_float(value, p.float_min, p.float_max);

@@ -8,7 +8,8 @@ namespace tinyfit::tflite::ref {
 namespace {
 
 // Visits every output element; `tap(input_index, filter_index, batch)` is called for each in-bounds
-// filter position in TFLite's order (filter_y, filter_x), then `finish(out_index, out_channel, batch)`.
+// filter position in XNNPACK's order (filter_x, then filter_y: its depthwise indirection buffer is
+// column-major; float sums depend on it), then `finish(out_index, out_channel, batch)`.
 template <class Tap, class Finish>
 void for_each_depthwise_output(const ConvParams& p, const Shape4& in, const Shape4& filter, const Shape4& out,
                                Tap&& tap, Finish&& finish) {
@@ -20,12 +21,12 @@ void for_each_depthwise_output(const ConvParams& p, const Shape4& in, const Shap
         for (int ic = 0; ic < in.c; ++ic) {
           for (int m = 0; m < p.depth_multiplier; ++m) {
             const int oc = ic * p.depth_multiplier + m;
-            for (int fy = 0; fy < filter.h; ++fy) {
-              const int iy = in_y0 + p.dilation_h * fy;
-              if (iy < 0 || iy >= in.h) continue;
-              for (int fx = 0; fx < filter.w; ++fx) {
-                const int ix = in_x0 + p.dilation_w * fx;
-                if (ix < 0 || ix >= in.w) continue;
+            for (int fx = 0; fx < filter.w; ++fx) {
+              const int ix = in_x0 + p.dilation_w * fx;
+              if (ix < 0 || ix >= in.w) continue;
+              for (int fy = 0; fy < filter.h; ++fy) {
+                const int iy = in_y0 + p.dilation_h * fy;
+                if (iy < 0 || iy >= in.h) continue;
                 tap(offset(in, b, iy, ix, ic), offset(filter, 0, fy, fx, oc), b);
               }
             }
@@ -41,13 +42,14 @@ void for_each_depthwise_output(const ConvParams& p, const Shape4& in, const Shap
 
 void depthwise_conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,
                           const float* filter_data, const float* bias, const Shape4& out, float* output) {
-  float total = 0.0f;
+  // XNNPACK's order: the sum starts at the bias (outputs are visited channel after channel).
+  const auto start = [&](int oc) { return bias ? bias[oc] : 0.0f; };
+  float total = start(0);
   for_each_depthwise_output(
       p, in, filter, out, [&](int64_t i, int64_t f, int) { total += input[i] * filter_data[f]; },
       [&](int64_t o, int oc, int) {
-        const float bias_value = bias ? bias[oc] : 0.0f;
-        output[o] = clamp_float(total + bias_value, p.float_min, p.float_max);
-        total = 0.0f;
+        output[o] = clamp_float(total, p.float_min, p.float_max);
+        total = start(oc + 1 < out.c ? oc + 1 : 0);
       });
 }
 
@@ -80,8 +82,9 @@ void depthwise_conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* 
         acc += static_cast<int32_t>(filter_data[f]) * (input[i] - zero_point);
       },
       [&](int64_t o, int oc, int b) {
-        // Unlike conv, TFLite multiplies the two scales first here.
-        float value = static_cast<float>(acc) * (channel_scale[oc] * batch_scale[b]);
+        // As TFLite's optimized DepthwiseConvHybridGeneral: acc * input scale, then * channel scale
+        // (unlike conv, whose optimized kernel multiplies the two scales first).
+        float value = static_cast<float>(acc) * batch_scale[b] * channel_scale[oc];
         if (bias) value += bias[oc];
         output[o] = clamp_float(value, p.float_min, p.float_max);
         acc = 0;

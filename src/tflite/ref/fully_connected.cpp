@@ -11,10 +11,9 @@ void fully_connected_float(const FullyConnectedParams& p, int batches, int depth
     const float* x = input + static_cast<int64_t>(b) * depth;
     for (int o = 0; o < units; ++o) {
       const float* w = weights + static_cast<int64_t>(o) * depth;
-      float total = 0.0f;
+      float total = bias ? bias[o] : 0.0f;  // XNNPACK's order: the bias first, then the products
       for (int d = 0; d < depth; ++d) total += x[d] * w[d];
-      const float bias_value = bias ? bias[o] : 0.0f;
-      output[static_cast<int64_t>(b) * units + o] = clamp_float(total + bias_value, p.float_min, p.float_max);
+      output[static_cast<int64_t>(b) * units + o] = clamp_float(total, p.float_min, p.float_max);
     }
   }
 }

@@ -63,13 +63,35 @@ inline std::string plan_reduce(const std::vector<int32_t>& in_shape, const int32
   return {};
 }
 
+// Float mean as XNNPACK's global average pooling (the official runtime delegates MEAN over H and W
+// to it; f32-gavgpool 7x / 7p7x kernels): the reduced values are taken 7 at a time and added in a
+// fixed tree, missing values of the last group read 0; the sum is multiplied by the float 1 / N.
 inline void mean_float(const ReducePlan& p, const float* in, float* out) {
-  const float n = static_cast<float>(p.reduced_offsets.size());
+  const size_t n = p.reduced_offsets.size();
+  const float scale = 1.0f / static_cast<float>(n);
+  const int64_t* r = p.reduced_offsets.data();
   for (size_t o = 0; o < p.kept_offsets.size(); ++o) {
     const float* base = in + p.kept_offsets[o];
-    float sum = 0.0f;
-    for (int64_t r : p.reduced_offsets) sum += base[r];
-    out[o] = sum / n;
+    float v[7];
+    const auto load = [&](size_t first, size_t rows) {
+      for (size_t k = 0; k < 7; ++k) v[k] = k < rows ? base[r[first + k]] : 0.0f;
+    };
+    float sum;
+    if (n <= 7) {
+      load(0, n);
+      sum = ((v[0] + v[1]) + v[6]) + ((v[2] + v[3]) + (v[4] + v[5]));
+    } else {
+      load(0, 7);
+      sum = ((v[0] + v[1]) + v[6]) + ((v[2] + v[3]) + (v[4] + v[5]));
+      size_t first = 7;
+      for (; n - first > 7; first += 7) {
+        load(first, 7);
+        sum = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + sum));
+      }
+      load(first, n - first);
+      sum = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + sum));
+    }
+    out[o] = sum * scale;
   }
 }
 
