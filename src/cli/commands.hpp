@@ -10,5 +10,6 @@ namespace tinyfit::cli {
 void add_features_command(CLI::App& app, const GlobalOptions& global);
 void add_inspect_command(CLI::App& app, const GlobalOptions& global);
 void add_eval_command(CLI::App& app, const GlobalOptions& global);
+void add_forecast_command(CLI::App& app, const GlobalOptions& global);  // only with TINYFIT_HAVE_TRAINING
 
 }  // namespace tinyfit::cli

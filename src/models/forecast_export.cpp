@@ -1,0 +1,168 @@
+#include "models/forecast_export.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "core/error.hpp"
+#include "data/forecast_windows.hpp"
+#include "tflite/metadata.hpp"
+
+namespace tinyfit::models {
+
+namespace {
+
+using tflite::BuiltinOp;
+using tflite::DType;
+using tflite::ModelDef;
+
+// Operator-code versions as TFLite's op_version.cc assigns them (the runtime picks kernels by them).
+constexpr int kFcFloatVersion = 1;
+constexpr int kFcHybridVersion = 3;
+constexpr int kFcHybridPerChannelVersion = 12;
+constexpr int kDequantizeInt8Version = 2;
+constexpr int kDequantizeInt8PerChannelVersion = 5;
+constexpr int kReshapeVersion = 1;
+
+void check_weights(const ForecastWeights& w) {
+  const size_t h = static_cast<size_t>(w.hidden);
+  if (w.hidden < 1 || w.in_steps < 1 || w.out_steps < 1 || w.w1.size() != h * w.inputs() || w.b1.size() != h ||
+      w.w2.size() != static_cast<size_t>(w.outputs()) * h || w.b2.size() != static_cast<size_t>(w.outputs()))
+    throw Error("forecast export: weight arrays do not match hidden " + std::to_string(w.hidden) + " and " +
+                std::to_string(w.in_steps) + " -> " + std::to_string(w.out_steps) + " steps");
+}
+
+template <class T>
+int add_constant(ModelDef& m, DType type, std::vector<int32_t> shape, const std::vector<T>& values,
+                 tflite::Quantization quant = {}) {
+  std::vector<uint8_t> bytes(values.size() * sizeof(T));
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  m.buffers.push_back(std::move(bytes));
+  m.tensors.push_back({.name = "", .type = type, .shape = std::move(shape), .quant = std::move(quant),
+                       .buffer = static_cast<int>(m.buffers.size() - 1)});
+  return static_cast<int>(m.tensors.size() - 1);
+}
+
+int add_activation(ModelDef& m, std::vector<int32_t> shape) {
+  m.tensors.push_back({.name = "", .type = DType::Float32, .shape = std::move(shape), .quant = {}, .buffer = 0});
+  return static_cast<int>(m.tensors.size() - 1);
+}
+
+void add_op(ModelDef& m, BuiltinOp op, int version, std::vector<int> inputs, int output, tflite::OpOptions options = {}) {
+  m.operators.push_back({.opcode = static_cast<int32_t>(op), .version = version, .inputs = std::move(inputs),
+                         .outputs = {output}, .options = std::move(options)});
+}
+
+// The weight matrix as the FC's weights input: float, int8 through DEQUANTIZE, or int8 read by a hybrid FC.
+int add_weights(ModelDef& m, const std::vector<float>& w, int rows, int cols, const ForecastExportOptions& o) {
+  if (o.weights == WeightFormat::Float32) return add_constant(m, DType::Float32, {rows, cols}, w);
+  QuantizedMatrix q = quantize_symmetric(w, rows, o.per_channel);
+  tflite::Quantization quant{.scale = q.scales, .zero_point = std::vector<int64_t>(q.scales.size(), 0), .axis = 0};
+  const int t = add_constant(m, DType::Int8, {rows, cols}, q.values, std::move(quant));
+  if (o.weights == WeightFormat::Int8Hybrid) return t;
+  const int f = add_activation(m, {rows, cols});
+  add_op(m, BuiltinOp::Dequantize, o.per_channel ? kDequantizeInt8PerChannelVersion : kDequantizeInt8Version, {t}, f);
+  return f;
+}
+
+}  // namespace
+
+FoldedForecast fold_forecast(const ForecastWeights& w, float skip_offset) {
+  check_weights(w);
+  FoldedForecast f;
+  f.inputs = w.inputs();
+  f.outputs = w.outputs();
+  const int extra = w.skip ? data::kWeatherFeatures : 0;
+  f.hidden = w.hidden + extra;
+  f.w1 = w.w1;
+  f.b1 = w.b1;
+  // Skip units: relu(x[last step][feature] + c) == x + c for every input above -c.
+  for (int k = 0; k < extra; ++k) {
+    std::vector<float> row(static_cast<size_t>(f.inputs), 0.0f);
+    row[static_cast<size_t>((w.in_steps - 1) * data::kWeatherFeatures + k)] = 1.0f;
+    f.w1.insert(f.w1.end(), row.begin(), row.end());
+    f.b1.push_back(skip_offset);
+  }
+  // Output r = step * 2 + feature: y = s_f * (W2 h + b2 + skip) + mean_f, s_f = std_f + eps.
+  f.w2.assign(static_cast<size_t>(f.outputs) * f.hidden, 0.0f);
+  f.b2.resize(static_cast<size_t>(f.outputs));
+  for (int r = 0; r < f.outputs; ++r) {
+    const int feature = r % data::kWeatherFeatures;
+    const float s = w.norm.std[feature] + data::kNormEpsilon;
+    float* row = &f.w2[static_cast<size_t>(r) * f.hidden];
+    for (int j = 0; j < w.hidden; ++j) row[j] = s * w.w2[static_cast<size_t>(r) * w.hidden + j];
+    f.b2[static_cast<size_t>(r)] = s * w.b2[static_cast<size_t>(r)] + w.norm.mean[feature];
+    if (w.skip) {
+      row[w.hidden + feature] = s;
+      f.b2[static_cast<size_t>(r)] -= s * skip_offset;
+    }
+  }
+  return f;
+}
+
+QuantizedMatrix quantize_symmetric(const std::vector<float>& m, int rows, bool per_channel) {
+  QuantizedMatrix q;
+  q.values.resize(m.size());
+  const int groups = per_channel ? rows : 1;
+  const size_t group_size = m.size() / static_cast<size_t>(groups);
+  for (int g = 0; g < groups; ++g) {
+    const auto begin = m.begin() + static_cast<std::ptrdiff_t>(g * group_size);
+    float max_abs = 0.0f;
+    for (auto it = begin; it != begin + static_cast<std::ptrdiff_t>(group_size); ++it) max_abs = std::max(max_abs, std::fabs(*it));
+    const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
+    q.scales.push_back(scale);
+    for (size_t i = 0; i < group_size; ++i) {
+      const float v = std::nearbyint(m[g * group_size + i] / scale);
+      q.values[g * group_size + i] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
+    }
+  }
+  return q;
+}
+
+std::vector<float> dequantize(const QuantizedMatrix& q) {
+  std::vector<float> out(q.values.size());
+  const size_t group_size = q.values.size() / q.scales.size();
+  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(q.values[i]) * q.scales[i / group_size];
+  return out;
+}
+
+tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOptions& o) {
+  const FoldedForecast f = fold_forecast(w, o.skip_offset);
+  ModelDef m;
+  const int input = add_activation(m, {1, w.in_steps, data::kWeatherFeatures});
+  m.inputs = {input};
+  const bool hybrid = o.weights == WeightFormat::Int8Hybrid;
+  const int fc_version = !hybrid ? kFcFloatVersion : o.per_channel ? kFcHybridPerChannelVersion : kFcHybridVersion;
+
+  // FULLY_CONNECTED reads the [1, 6, 2] input as one row of 12: no RESHAPE in front.
+  const int w1 = add_weights(m, f.w1, f.hidden, f.inputs, o);
+  const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
+  const int hidden = add_activation(m, {1, f.hidden});
+  tflite::OpOptions relu;
+  relu.activation = tflite::Activation::Relu;
+  add_op(m, BuiltinOp::FullyConnected, fc_version, {input, w1, b1}, hidden, relu);
+
+  const int w2 = add_weights(m, f.w2, f.outputs, f.hidden, o);
+  const int b2 = add_constant(m, DType::Float32, {f.outputs}, f.b2);
+  const int flat = add_activation(m, {1, f.outputs});
+  add_op(m, BuiltinOp::FullyConnected, fc_version, {hidden, w2, b2}, flat);
+
+  int output = flat;
+  if (o.reshape_output) {
+    output = add_activation(m, {1, w.out_steps, data::kWeatherFeatures});
+    tflite::OpOptions shape;
+    shape.new_shape = {1, w.out_steps, data::kWeatherFeatures};
+    add_op(m, BuiltinOp::Reshape, kReshapeVersion, {flat}, output, shape);
+  }
+  m.outputs = {output};
+
+  tflite::ModelMetadata meta;
+  meta.task = "forecast";
+  meta.mean = w.norm.mean;
+  meta.std = w.norm.std;
+  tflite::set_metadata(m, meta);
+  return m;
+}
+
+}  // namespace tinyfit::models

@@ -1,0 +1,58 @@
+// The forecaster as a TFLite graph with a static batch of 1, float32 input [1, 6, 2] (normalised, as
+// the metadata says) and float32 output [1, 6, 2] in °C / %:
+//
+//   FULLY_CONNECTED (ReLU) -> FULLY_CONNECTED -> RESHAPE
+//
+// Everything else is folded into the two layers' constants. The de-normalisation (a per-feature
+// scale and offset) goes into the last layer's rows and bias. The skip (last input step repeated) is
+// linear, so it rides through the hidden layer on one extra unit per feature, relu(x_last,f + c) with
+// c large enough that the ReLU never clips, and the last layer subtracts c again in its bias: two
+// extra hidden units cost fewer bytes than any extra op (an ADD or a second FC needs tensors, an
+// operator and an op code).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/forecast_weights.hpp"
+#include "tflite/model.hpp"
+
+namespace tinyfit::models {
+
+enum class WeightFormat {
+  Float32,         // float weights (reference, largest)
+  Int8Dequantize,  // constant int8 weights -> DEQUANTIZE -> float FC (float activations throughout)
+  Int8Hybrid,      // hybrid FC: int8 weights, inputs quantized on the fly per row (TFLite dynamic range)
+};
+
+struct ForecastExportOptions {
+  WeightFormat weights = WeightFormat::Int8Dequantize;
+  bool per_channel = true;      // one symmetric scale per output row, else one per tensor
+  bool reshape_output = true;   // false: output stays [1, 12] (saves the RESHAPE op, ~60 bytes)
+  // c of the skip units, in normalised units: inputs below -c would be clipped by the ReLU. 16 std
+  // is far outside any weather (T would be 14.7 - 16 * 6.5 = -89 °C).
+  float skip_offset = 16.0f;
+};
+
+// The two dense layers after folding (float): hidden' = hidden + 2 skip units when skip is on.
+struct FoldedForecast {
+  int inputs = 12, hidden = 0, outputs = 12;
+  std::vector<float> w1, b1, w2, b2;  // [hidden][inputs], [hidden], [outputs][hidden], [outputs]
+};
+FoldedForecast fold_forecast(const ForecastWeights& w, float skip_offset);
+
+// Symmetric int8 quantization of a [rows][cols] matrix: per row (per_channel) or one scale. Rows of
+// zeros get scale 1. The dequantized value of q is q * scale[row or 0].
+struct QuantizedMatrix {
+  std::vector<int8_t> values;
+  std::vector<float> scales;
+};
+QuantizedMatrix quantize_symmetric(const std::vector<float>& m, int rows, bool per_channel);
+// What the runtime sees after DEQUANTIZE (also what quantization-aware training simulates).
+std::vector<float> dequantize(const QuantizedMatrix& q);
+
+// Builds the graph and the "tinyfit" metadata (task "forecast", the input mean / std). Tensors carry
+// no names. Throws Error if the weights are inconsistent.
+tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOptions& options = {});
+
+}  // namespace tinyfit::models

@@ -1,0 +1,65 @@
+#include "models/forecast_net.hpp"
+
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/init.h>
+
+#include "core/error.hpp"
+#include "data/forecast_windows.hpp"
+
+namespace tinyfit::models {
+
+namespace {
+
+std::vector<float> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+}  // namespace
+
+std::string ForecastWeights::describe() const {
+  return "MLP " + std::to_string(inputs()) + "-" + std::to_string(hidden) + "-" + std::to_string(outputs()) +
+         (skip ? " + last-step skip" : "");
+}
+
+ForecastNetImpl::ForecastNetImpl(const ForecastNetOptions& options) : options_(options) {
+  if (options_.hidden() < 1 || options_.in_steps() < 1 || options_.out_steps() < 1)
+    throw Error("forecast net: hidden width and step counts must be positive");
+  const int in = options_.in_steps() * data::kWeatherFeatures;
+  const int out = options_.out_steps() * data::kWeatherFeatures;
+  fc1_ = register_module("fc1", torch::nn::Linear(in, options_.hidden()));
+  fc2_ = register_module("fc2", torch::nn::Linear(options_.hidden(), out));
+  // Start close to the skip path alone (persistence): a small correction layer, no offset.
+  {
+    torch::NoGradGuard no_grad;
+    fc2_->weight.mul_(options_.skip() ? 0.1 : 1.0);
+    torch::nn::init::zeros_(fc2_->bias);
+  }
+  const ForecastNorm& n = options_.norm();
+  scale_ = register_buffer("scale", torch::tensor({n.std[0] + data::kNormEpsilon, n.std[1] + data::kNormEpsilon}));
+  offset_ = register_buffer("offset", torch::tensor({n.mean[0], n.mean[1]}));
+}
+
+torch::Tensor ForecastNetImpl::forward(const torch::Tensor& x) {
+  const int64_t batch = x.size(0);
+  torch::Tensor y = fc2_(torch::relu(fc1_(x.reshape({batch, -1}))))
+                        .reshape({batch, options_.out_steps(), data::kWeatherFeatures});
+  if (options_.skip()) y = y + x.select(1, options_.in_steps() - 1).unsqueeze(1);
+  return y * scale_ + offset_;
+}
+
+ForecastWeights ForecastNetImpl::weights() const {
+  ForecastWeights w;
+  w.in_steps = options_.in_steps();
+  w.out_steps = options_.out_steps();
+  w.hidden = options_.hidden();
+  w.skip = options_.skip();
+  w.w1 = to_vector(fc1_->weight);
+  w.b1 = to_vector(fc1_->bias);
+  w.w2 = to_vector(fc2_->weight);
+  w.b2 = to_vector(fc2_->bias);
+  w.norm = options_.norm();
+  return w;
+}
+
+}  // namespace tinyfit::models

@@ -1,0 +1,28 @@
+// A trained forecaster as plain arrays (no LibTorch types), so that the exporter and the CLI can use
+// it without LibTorch headers.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace tinyfit::models {
+
+struct ForecastNorm {
+  std::array<float, 2> mean{0.0f, 0.0f}, std{1.0f, 1.0f};  // population std (the 1e-6 is added on use)
+};
+
+// y[s][f] = (std_f + eps) * (skip ? x[last][f] : 0) + mean_f + (std_f + eps) * (W2 relu(W1 x + b1) + b2)[s*2+f]
+struct ForecastWeights {
+  int in_steps = 6, out_steps = 6, hidden = 0;
+  bool skip = true;
+  std::vector<float> w1, b1;  // [hidden][in_steps*2], [hidden]
+  std::vector<float> w2, b2;  // [out_steps*2][hidden], [out_steps*2]
+  ForecastNorm norm;
+
+  int inputs() const { return in_steps * 2; }
+  int outputs() const { return out_steps * 2; }
+  std::string describe() const;  // "MLP 12-16-12 + skip"
+};
+
+}  // namespace tinyfit::models

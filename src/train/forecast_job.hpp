@@ -1,0 +1,34 @@
+// Training the forecaster of `tinyfit forecast` from windowed Jena data, up to the exported ModelDef.
+// No LibTorch types here, so the CLI includes it without LibTorch headers.
+#pragma once
+
+#include <array>
+
+#include "data/forecast_windows.hpp"
+#include "models/forecast_export.hpp"
+#include "models/forecast_weights.hpp"
+#include "tflite/model.hpp"
+#include "train/trainer_options.hpp"
+
+namespace tinyfit::train {
+
+struct ForecastJobOptions {
+  int hidden = 16;    // MLP width
+  bool skip = true;   // learn a correction to persistence
+  TrainerOptions trainer;
+  models::ForecastExportOptions export_options;
+};
+
+struct ForecastJobResult {
+  models::ForecastWeights weights;  // the best checkpoint
+  tflite::ModelDef model;           // its export
+  TrainResult training;
+  std::array<double, 2> val_mae{};  // of the LibTorch model (float weights) on the validation windows
+};
+
+// Seeds LibTorch with options.trainer.seed, trains on data.train, keeps the epoch best on data.val,
+// exports. Same options and data -> the same weights and model bytes.
+ForecastJobResult train_forecaster(const data::ForecastData& data, const ForecastJobOptions& options,
+                                   const ProgressCallback& progress = {});
+
+}  // namespace tinyfit::train

@@ -1,0 +1,142 @@
+#include "train/trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include <torch/optim/adam.h>
+#include <torch/utils.h>
+
+#include "core/error.hpp"
+
+namespace tinyfit::train {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+torch::Tensor feature_weight_tensor(const TrainerOptions& o, int64_t features) {
+  if (o.feature_weights.empty()) return torch::ones({features});
+  if (static_cast<int64_t>(o.feature_weights.size()) != features)
+    throw Error("trainer: " + std::to_string(o.feature_weights.size()) + " feature weights for " +
+                std::to_string(features) + " features");
+  return torch::tensor(o.feature_weights);
+}
+
+void check(const Dataset& train, const Dataset& val, const TrainerOptions& o) {
+  if (!train.inputs.defined() || train.size() == 0) throw Error("trainer: the training set is empty");
+  if (!val.inputs.defined() || val.size() == 0) throw Error("trainer: the validation set is empty");
+  if (train.targets.size(0) != train.size() || val.targets.size(0) != val.size())
+    throw Error("trainer: inputs and targets differ in count");
+  if (o.epochs < 1 || o.batch_size < 1 || !(o.lr > 0.0) || o.threads < 1)
+    throw Error("trainer: epochs, batch size, learning rate and threads must be positive");
+}
+
+std::vector<torch::Tensor> snapshot(torch::nn::Module& m) {
+  std::vector<torch::Tensor> s;
+  for (const auto& p : m.parameters()) s.push_back(p.detach().clone());
+  return s;
+}
+
+void restore(torch::nn::Module& m, const std::vector<torch::Tensor>& s) {
+  torch::NoGradGuard no_grad;
+  auto params = m.parameters();
+  for (size_t i = 0; i < params.size(); ++i) params[i].copy_(s[i]);
+}
+
+}  // namespace
+
+Loss parse_loss(const std::string& name) {
+  if (name == "mse") return Loss::Mse;
+  if (name == "l1") return Loss::L1;
+  throw Error("unknown loss '" + name + "' (use mse or l1)");
+}
+
+const char* loss_name(Loss loss) { return loss == Loss::Mse ? "mse" : "l1"; }
+
+std::vector<double> evaluate_mae(const Forward& forward, const Dataset& data, int64_t batch) {
+  torch::NoGradGuard no_grad;
+  const int64_t features = data.targets.size(-1);
+  torch::Tensor sum = torch::zeros({features}, torch::kFloat64);
+  for (int64_t begin = 0; begin < data.size(); begin += batch) {
+    const int64_t end = std::min(data.size(), begin + batch);
+    const torch::Tensor err = (forward(data.inputs.slice(0, begin, end)) - data.targets.slice(0, begin, end)).abs();
+    sum += err.reshape({-1, features}).to(torch::kFloat64).sum(0);
+  }
+  const double per_feature = static_cast<double>(data.targets.numel() / features);
+  std::vector<double> mae(static_cast<size_t>(features));
+  for (int64_t f = 0; f < features; ++f) mae[static_cast<size_t>(f)] = sum[f].item<double>() / per_feature;
+  return mae;
+}
+
+TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset& train, const Dataset& val,
+                const TrainerOptions& o, const ProgressCallback& progress) {
+  check(train, val, o);
+  // A fixed thread count keeps the reductions' order, hence the bytes of the result, reproducible.
+  torch::set_num_threads(o.threads);
+  const torch::Tensor weights = feature_weight_tensor(o, train.targets.size(-1));
+  torch::optim::Adam optimizer(module.parameters(), torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+  std::mt19937_64 shuffle_rng(o.seed);
+  std::vector<int64_t> order(static_cast<size_t>(train.size()));
+  std::iota(order.begin(), order.end(), 0);
+
+  TrainResult result;
+  result.best_score = INFINITY;
+  std::vector<torch::Tensor> best = snapshot(module);
+  const auto start = std::chrono::steady_clock::now();
+  int since_best = 0;
+  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+    const double t = o.epochs > 1 ? static_cast<double>(epoch - 1) / (o.epochs - 1) : 0.0;
+    const double lr = o.lr * (o.final_lr_fraction + (1.0 - o.final_lr_fraction) * 0.5 * (1.0 + std::cos(kPi * t)));
+    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+
+    module.train();
+    std::shuffle(order.begin(), order.end(), shuffle_rng);
+    const torch::Tensor index = torch::tensor(order, torch::kInt64);
+    double loss_sum = 0.0;
+    int batches = 0;
+    for (int64_t begin = 0; begin < train.size(); begin += o.batch_size) {
+      const torch::Tensor idx = index.slice(0, begin, std::min(train.size(), begin + o.batch_size));
+      const torch::Tensor diff = (forward(train.inputs.index_select(0, idx)) - train.targets.index_select(0, idx)) * weights;
+      const torch::Tensor loss = o.loss == Loss::Mse ? diff.pow(2).mean() : diff.abs().mean();
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      loss_sum += loss.item<double>();
+      ++batches;
+    }
+
+    module.eval();
+    EpochReport r;
+    r.epoch = epoch;
+    r.epochs = o.epochs;
+    r.train_loss = loss_sum / batches;
+    r.val_mae = evaluate_mae(forward, val);
+    for (size_t f = 0; f < r.val_mae.size(); ++f)
+      r.val_score += r.val_mae[f] * (o.feature_weights.empty() ? 1.0 : o.feature_weights[f]);
+    r.best = r.val_score < result.best_score;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.eta_seconds = r.seconds / epoch * (o.epochs - epoch);
+    if (r.best) {
+      result.best_score = r.val_score;
+      result.best_epoch = epoch;
+      best = snapshot(module);
+      since_best = 0;
+    } else {
+      ++since_best;
+    }
+    result.history.push_back(r);
+    if (progress) progress(r);
+    if (o.patience > 0 && since_best >= o.patience) {
+      result.stopped_early = true;
+      break;
+    }
+  }
+  restore(module, best);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace tinyfit::train

@@ -1,0 +1,37 @@
+// A generic supervised trainer for small models held in memory: Adam with cosine decay, MSE or L1
+// loss, seeded mini-batch shuffling, per-epoch validation MAE, the best checkpoint kept (and restored
+// at the end) and early stopping.
+#pragma once
+
+#include <functional>
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include "train/trainer_options.hpp"
+
+namespace tinyfit::train {
+
+// Inputs [N, ...] and targets [N, ..., features], float32.
+struct Dataset {
+  torch::Tensor inputs, targets;
+  int64_t size() const { return inputs.size(0); }
+};
+
+using Forward = std::function<torch::Tensor(const torch::Tensor&)>;
+
+// Trains `module` (whose forward is `forward`) in place; on return it holds the weights of the
+// epoch with the best validation score. Throws Error for empty or mismatched data or bad options.
+TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset& train, const Dataset& val,
+                const TrainerOptions& options, const ProgressCallback& progress = {});
+
+template <class Holder>  // a TORCH_MODULE holder (ForecastNet, ...)
+TrainResult fit(Holder& model, const Dataset& train, const Dataset& val, const TrainerOptions& options,
+                const ProgressCallback& progress = {}) {
+  return fit(*model, [&model](const torch::Tensor& x) { return model->forward(x); }, train, val, options, progress);
+}
+
+// Per-feature MAE of forward(inputs) against targets, in batches, without gradients.
+std::vector<double> evaluate_mae(const Forward& forward, const Dataset& data, int64_t batch = 4096);
+
+}  // namespace tinyfit::train

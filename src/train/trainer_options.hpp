@@ -1,0 +1,51 @@
+// What the trainer is told and what it reports, without LibTorch types, so that the CLI can set
+// options and print progress without LibTorch headers.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tinyfit::train {
+
+enum class Loss { Mse, L1 };
+Loss parse_loss(const std::string& name);  // "mse" | "l1"; Error otherwise
+const char* loss_name(Loss loss);
+
+struct TrainerOptions {
+  int epochs = 60;
+  int batch_size = 128;
+  double lr = 3e-3;
+  double final_lr_fraction = 0.05;  // cosine decay from lr to lr * this over the epochs
+  double weight_decay = 0.0;
+  Loss loss = Loss::L1;
+  uint64_t seed = 1;                // batch order (the caller seeds the initial weights)
+  int patience = 20;                // stop after this many epochs without a better validation score; 0: never
+  int threads = 2;                  // LibTorch intra-op threads (fixed, so runs are reproducible)
+  // Per-feature (last dimension) weights of the loss and of the validation score (sum of weighted
+  // per-feature MAEs). Empty: all 1.
+  std::vector<float> feature_weights;
+};
+
+struct EpochReport {
+  int epoch = 0, epochs = 0;    // 1-based
+  double train_loss = 0.0;      // mean over the epoch's batches
+  std::vector<double> val_mae;  // per feature, physical units
+  double val_score = 0.0;       // what the best checkpoint is chosen on (lower is better)
+  bool best = false;            // this epoch's weights are the best so far
+  double seconds = 0.0;         // since the start of training
+  double eta_seconds = 0.0;     // to the last epoch (early stopping may end sooner)
+};
+
+using ProgressCallback = std::function<void(const EpochReport&)>;
+
+struct TrainResult {
+  std::vector<EpochReport> history;
+  int best_epoch = 0;
+  double best_score = 0.0;
+  bool stopped_early = false;
+  double seconds = 0.0;
+};
+
+}  // namespace tinyfit::train

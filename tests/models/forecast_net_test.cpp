@@ -1,0 +1,160 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <torch/nn/module.h>
+
+#include "core/error.hpp"
+#include "models/forecast_export.hpp"
+#include "models/forecast_net.hpp"
+#include "tflite/batch_runner.hpp"
+#include "tflite/metadata.hpp"
+#include "tflite/reader.hpp"
+#include "tflite/writer.hpp"
+
+namespace tinyfit::models {
+namespace {
+
+ForecastNet make_net(int hidden, bool skip) {
+  torch::manual_seed(7);
+  ForecastNet net(ForecastNetOptions().hidden(hidden).skip(skip).norm({{14.75f, 79.75f}, {6.5f, 17.5f}}));
+  // Make the correction layer as large as the first (the constructor starts it small): the export
+  // test should see every term.
+  torch::NoGradGuard no_grad;
+  for (auto& p : net->parameters()) p.uniform_(-0.6, 0.6);
+  return net;
+}
+
+// Runs the model through write -> read -> tinyfit's interpreter.
+std::vector<float> run_exported(const ForecastWeights& w, const ForecastExportOptions& o, const torch::Tensor& x) {
+  const tflite::ModelDef model = tflite::read_model(tflite::write_model(export_tflite(w, o)), "forecast");
+  const torch::Tensor c = x.contiguous();
+  return tflite::run_batch(model, std::span<const float>(c.data_ptr<float>(), c.numel()), c.size(0), {}, 1);
+}
+
+double max_abs_diff(const std::vector<float>& a, const torch::Tensor& b) {
+  const torch::Tensor c = b.contiguous();
+  double m = 0;
+  for (size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(double(a[i]) - c.data_ptr<float>()[i]));
+  return m;
+}
+
+TEST(ForecastNet, ForwardShapes) {
+  ForecastNet net = make_net(8, true);
+  EXPECT_EQ(net->forward(torch::randn({5, 6, 2})).sizes(), (std::vector<int64_t>{5, 6, 2}));
+  const ForecastWeights w = net->weights();
+  EXPECT_EQ(w.w1.size(), 8u * 12);
+  EXPECT_EQ(w.w2.size(), 12u * 8);
+  EXPECT_EQ(w.describe(), "MLP 12-8-12 + last-step skip");
+}
+
+TEST(ForecastNet, ZeroCorrectionIsPersistence) {
+  ForecastNet net = make_net(4, true);
+  {
+    torch::NoGradGuard no_grad;
+    net->named_parameters()["fc2.weight"].zero_();
+    net->named_parameters()["fc2.bias"].zero_();
+  }
+  const torch::Tensor x = torch::randn({3, 6, 2});
+  const torch::Tensor y = net->forward(x);
+  for (int b = 0; b < 3; ++b)
+    for (int s = 0; s < 6; ++s) {
+      EXPECT_NEAR(y[b][s][0].item<float>(), x[b][5][0].item<float>() * (6.5f + 1e-6f) + 14.75f, 1e-4);
+      EXPECT_NEAR(y[b][s][1].item<float>(), x[b][5][1].item<float>() * (17.5f + 1e-6f) + 79.75f, 1e-4);
+    }
+}
+
+TEST(ForecastExport, FloatGraphEqualsLibTorch) {
+  for (bool skip : {true, false}) {
+    ForecastNet net = make_net(6, skip);
+    const torch::Tensor x = torch::randn({64, 6, 2}) * 2;
+    const auto out = run_exported(net->weights(), {.weights = WeightFormat::Float32}, x);
+    EXPECT_LT(max_abs_diff(out, net->forward(x).detach()), 2e-4) << "skip " << skip;
+  }
+}
+
+// The folded layers with the weights as the runtime sees them after DEQUANTIZE, in plain C++.
+std::vector<float> folded_forward(const ForecastWeights& w, const ForecastExportOptions& o, const torch::Tensor& x) {
+  const FoldedForecast f = fold_forecast(w, o.skip_offset);
+  const auto w1 = dequantize(quantize_symmetric(f.w1, f.hidden, o.per_channel));
+  const auto w2 = dequantize(quantize_symmetric(f.w2, f.outputs, o.per_channel));
+  const torch::Tensor c = x.contiguous();
+  std::vector<float> out;
+  for (int64_t b = 0; b < c.size(0); ++b) {
+    const float* in = c.data_ptr<float>() + b * f.inputs;
+    std::vector<double> h(static_cast<size_t>(f.hidden));
+    for (int j = 0; j < f.hidden; ++j) {
+      double acc = f.b1[j];
+      for (int k = 0; k < f.inputs; ++k) acc += double(w1[j * f.inputs + k]) * in[k];
+      h[j] = std::max(acc, 0.0);
+    }
+    for (int r = 0; r < f.outputs; ++r) {
+      double acc = f.b2[r];
+      for (int j = 0; j < f.hidden; ++j) acc += double(w2[r * f.hidden + j]) * h[j];
+      out.push_back(static_cast<float>(acc));
+    }
+  }
+  return out;
+}
+
+TEST(ForecastExport, Int8GraphEqualsLibTorchWithinQuantization) {
+  ForecastNet net = make_net(8, true);
+  const torch::Tensor x = torch::randn({256, 6, 2}) * 2;
+  const torch::Tensor ref = net->forward(x).detach();
+  for (bool per_channel : {true, false}) {
+    const ForecastExportOptions o{.weights = WeightFormat::Int8Dequantize, .per_channel = per_channel};
+    const auto out = run_exported(net->weights(), o, x);
+    // Exactly the dequantized weights' arithmetic (up to float rounding on values of ~100)...
+    const auto expected = folded_forward(net->weights(), o, x);
+    for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], expected[i], 2e-3) << i;
+    // ...and close to LibTorch: these weights (uniform ±0.6 in both layers, inputs of ±2 std) are far
+    // rougher than trained ones, so the bound is loose (half a step of ~0.6/127 on each of ~20 terms,
+    // in units of up to 17.5 % RH).
+    EXPECT_LT(max_abs_diff(out, ref), per_channel ? 1.5 : 3.0) << "per_channel " << per_channel;
+    double mean = 0;
+    const torch::Tensor c = ref.contiguous();
+    for (size_t i = 0; i < out.size(); ++i) mean += std::fabs(out[i] - c.data_ptr<float>()[i]);
+    EXPECT_LT(mean / out.size(), per_channel ? 0.3 : 0.6) << "per_channel " << per_channel;
+  }
+}
+
+TEST(ForecastExport, GraphLayoutAndMetadata) {
+  ForecastNet net = make_net(4, true);
+  const tflite::ModelDef m = tflite::read_model(tflite::write_model(export_tflite(net->weights())), "forecast");
+  ASSERT_EQ(m.operators.size(), 5u);  // DEQUANTIZE, FC, DEQUANTIZE, FC, RESHAPE
+  EXPECT_EQ(m.operators[1].options.activation, tflite::Activation::Relu);
+  EXPECT_EQ(m.tensors[m.inputs[0]].shape, (std::vector<int32_t>{1, 6, 2}));
+  EXPECT_EQ(m.tensors[m.outputs[0]].shape, (std::vector<int32_t>{1, 6, 2}));
+  for (const auto& t : m.tensors) EXPECT_TRUE(t.name.empty());
+  const auto meta = tflite::find_metadata(m, "forecast");
+  ASSERT_TRUE(meta.has_value());
+  EXPECT_EQ(meta->task, "forecast");
+  EXPECT_EQ(meta->mean->at(1), 79.75f);
+  EXPECT_EQ(meta->std->at(0), 6.5f);
+}
+
+TEST(ForecastExport, SkipUnitsCarryTheLastStepExactly) {
+  ForecastWeights w;
+  w.hidden = 1;
+  w.w1.assign(12, 0.0f);
+  w.b1 = {0.0f};
+  w.w2.assign(12, 0.0f);
+  w.b2.assign(12, 0.0f);
+  w.norm = {{10.0f, 50.0f}, {5.0f, 20.0f}};
+  const torch::Tensor x = torch::randn({16, 6, 2}) * 3;
+  const auto out = run_exported(w, {}, x);
+  for (int b = 0; b < 16; ++b)
+    for (int s = 0; s < 6; ++s) {
+      EXPECT_NEAR(out[(b * 6 + s) * 2], x[b][5][0].item<float>() * 5.0f + 10.0f, 1e-3);
+      EXPECT_NEAR(out[(b * 6 + s) * 2 + 1], x[b][5][1].item<float>() * 20.0f + 50.0f, 1e-3);
+    }
+}
+
+TEST(ForecastExport, RejectsInconsistentWeights) {
+  ForecastWeights w;
+  w.hidden = 3;
+  EXPECT_THROW(export_tflite(w), Error);
+}
+
+}  // namespace
+}  // namespace tinyfit::models
