@@ -33,10 +33,12 @@ struct Version {
   int hidden, epochs;
 };
 
-// Course: spec HW2 §1 (1 kB = 1024 bytes). Ours: issue 7.
+// Course: spec HW2 §1 (1 kB = 1024 bytes). Ours: issue 7. Widths: a 16 has the best validation MAE
+// under the course's 2 kB; b 10 (+2 skip units = 12 rows, like the output layer, so the two weight
+// tensors share shapes and zero-point vectors in the file) is the largest that stays well under 1.7 kB.
 const Version kVersions[] = {
     {"a", {"course", 0.5, 1.8, 2.0 * 1024, true}, {"ours", 0.33, 1.75, 1024, false}, 16, 80},
-    {"b", {"course", 0.6, 1.9, 1.7 * 1024, true}, {"ours", 0.35, 1.80, 800, false}, 8, 80},
+    {"b", {"course", 0.6, 1.9, 1.7 * 1024, true}, {"ours", 0.35, 1.80, 800, false}, 10, 80},
 };
 
 struct ForecastArgs {
@@ -90,7 +92,10 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
       args.csv.empty() ? data::require_path(data::resolve_data_dir(args.data_dir),
                                             "jena/jena_climate_10min_2021_2024.csv", "Jena weather CSV")
                        : std::filesystem::path(args.csv);
-  const data::ForecastData fd = data::make_forecast_data(data::read_weather_csv(csv));
+  const data::WeatherSeries series = data::read_weather_csv(csv);
+  // Window with the (rounded) training statistics the model will carry in its metadata.
+  const data::ForecastData fd =
+      data::make_forecast_data(series, train::compact_normalizer(data::fit_normalizer(series, 0, data::split_rows(series.size()).train)));
   if (fd.train.count == 0 || fd.val.count == 0 || fd.test.count == 0)
     throw Error(csv.string() + ": too few rows for training, validation and test windows");
 
@@ -182,7 +187,7 @@ void add_forecast_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Seed of the initial weights and batch order")->capture_default_str();
   cmd->add_option("--epochs", args->epochs, "Epochs (default: the version's)")->check(CLI::PositiveNumber);
-  cmd->add_option("--hidden", args->hidden, "Hidden units (default: a 16, b 8)")->check(CLI::PositiveNumber);
+  cmd->add_option("--hidden", args->hidden, "Hidden units (default: a 16, b 10)")->check(CLI::PositiveNumber);
   cmd->add_option("--loss", args->loss, "l1 | mse")->check(CLI::IsMember({"l1", "mse"}))->capture_default_str();
   cmd->add_option("--batch", args->batch, "Mini-batch size")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--lr", args->lr, "Adam learning rate (cosine decay to 5 %)")->capture_default_str();

@@ -55,9 +55,10 @@ void add_op(ModelDef& m, BuiltinOp op, int version, std::vector<int> inputs, int
 }
 
 // The weight matrix as the FC's weights input: float, int8 through DEQUANTIZE, or int8 read by a hybrid FC.
-int add_weights(ModelDef& m, const std::vector<float>& w, int rows, int cols, const ForecastExportOptions& o) {
+int add_weights(ModelDef& m, const std::vector<float>& w, const std::vector<float>& scales, int rows, int cols,
+                const ForecastExportOptions& o) {
   if (o.weights == WeightFormat::Float32) return add_constant(m, DType::Float32, {rows, cols}, w);
-  QuantizedMatrix q = quantize_symmetric(w, rows, o.per_channel);
+  QuantizedMatrix q = quantize_with_scales(w, scales);
   tflite::Quantization quant{.scale = q.scales, .zero_point = std::vector<int64_t>(q.scales.size(), 0), .axis = 0};
   const int t = add_constant(m, DType::Int8, {rows, cols}, q.values, std::move(quant));
   if (o.weights == WeightFormat::Int8Hybrid) return t;
@@ -66,10 +67,43 @@ int add_weights(ModelDef& m, const std::vector<float>& w, int rows, int cols, co
   return f;
 }
 
+// With per-row int8 weights, the skip weight s_f (up to 17.5) would set the scale of its rows and
+// leave the learned correction weights (|w| ~ 0.5 s_f) a few steps each. Instead the skip unit gets
+// a gain a_f (exact in its own W1 row: one-hot, q = 127) and its W2 weight v_f = s_f / a_f is put
+// exactly on each row's grid: v_f is no larger than any of the feature's rows' correction weights,
+// and each row's scale is nudged up (by less than one step) so that v_f is a whole number of steps.
+// Returns the W2 row scales to quantize with.
+std::vector<float> balance_skip(const ForecastWeights& w, FoldedForecast& f, float skip_offset) {
+  std::vector<float> scales = symmetric_scales(f.w2, f.outputs, true);
+  for (int k = 0; k < data::kWeatherFeatures; ++k) {
+    const int unit = w.hidden + k;
+    const float s = w.norm.std[k] + data::kNormEpsilon;
+    float v = INFINITY;
+    for (int r = k; r < f.outputs; r += data::kWeatherFeatures) {
+      float m = 0.0f;
+      for (int j = 0; j < w.hidden; ++j) m = std::max(m, std::fabs(f.w2[static_cast<size_t>(r * f.hidden + j)]));
+      v = std::min(v, m);
+    }
+    if (!(v > 0.0f) || v >= s) continue;  // the plain skip weight is already no larger than the rest
+    const float a = s / v;
+    f.w1[static_cast<size_t>(unit * f.inputs + (w.in_steps - 1) * data::kWeatherFeatures + k)] = a;
+    f.b1[static_cast<size_t>(unit)] = a * skip_offset;
+    for (int r = k; r < f.outputs; r += data::kWeatherFeatures) {
+      float m = 0.0f;
+      for (int j = 0; j < w.hidden; ++j) m = std::max(m, std::fabs(f.w2[static_cast<size_t>(r * f.hidden + j)]));
+      const float steps = std::max(1.0f, std::floor(v / (m / 127.0f)));
+      scales[static_cast<size_t>(r)] = v / steps;
+      f.w2[static_cast<size_t>(r * f.hidden + unit)] = v;
+    }
+  }
+  return scales;
+}
+
 }  // namespace
 
-FoldedForecast fold_forecast(const ForecastWeights& w, float skip_offset) {
+FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& o) {
   check_weights(w);
+  const float skip_offset = o.skip_offset;
   FoldedForecast f;
   f.inputs = w.inputs();
   f.outputs = w.outputs();
@@ -98,26 +132,39 @@ FoldedForecast fold_forecast(const ForecastWeights& w, float skip_offset) {
       f.b2[static_cast<size_t>(r)] -= s * skip_offset;
     }
   }
+  if (o.weights == WeightFormat::Float32) return f;
+  const bool balance = w.skip && o.per_channel && o.weights == WeightFormat::Int8Dequantize;
+  f.w2_scales = balance ? balance_skip(w, f, skip_offset) : symmetric_scales(f.w2, f.outputs, o.per_channel);
+  f.w1_scales = symmetric_scales(f.w1, f.hidden, o.per_channel);
   return f;
 }
 
-QuantizedMatrix quantize_symmetric(const std::vector<float>& m, int rows, bool per_channel) {
+std::vector<float> symmetric_scales(const std::vector<float>& m, int rows, bool per_channel) {
+  const size_t groups = per_channel ? static_cast<size_t>(rows) : 1;
+  const size_t group_size = m.size() / groups;
+  std::vector<float> scales;
+  for (size_t g = 0; g < groups; ++g) {
+    float max_abs = 0.0f;
+    for (size_t i = 0; i < group_size; ++i) max_abs = std::max(max_abs, std::fabs(m[g * group_size + i]));
+    scales.push_back(max_abs > 0.0f ? max_abs / 127.0f : 1.0f);
+  }
+  return scales;
+}
+
+QuantizedMatrix quantize_with_scales(const std::vector<float>& m, std::vector<float> scales) {
   QuantizedMatrix q;
   q.values.resize(m.size());
-  const int groups = per_channel ? rows : 1;
-  const size_t group_size = m.size() / static_cast<size_t>(groups);
-  for (int g = 0; g < groups; ++g) {
-    const auto begin = m.begin() + static_cast<std::ptrdiff_t>(g * group_size);
-    float max_abs = 0.0f;
-    for (auto it = begin; it != begin + static_cast<std::ptrdiff_t>(group_size); ++it) max_abs = std::max(max_abs, std::fabs(*it));
-    const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
-    q.scales.push_back(scale);
-    for (size_t i = 0; i < group_size; ++i) {
-      const float v = std::nearbyint(m[g * group_size + i] / scale);
-      q.values[g * group_size + i] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
-    }
+  const size_t group_size = m.size() / scales.size();
+  for (size_t i = 0; i < m.size(); ++i) {
+    const float v = std::nearbyint(m[i] / scales[i / group_size]);
+    q.values[i] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
   }
+  q.scales = std::move(scales);
   return q;
+}
+
+QuantizedMatrix quantize_symmetric(const std::vector<float>& m, int rows, bool per_channel) {
+  return quantize_with_scales(m, symmetric_scales(m, rows, per_channel));
 }
 
 std::vector<float> dequantize(const QuantizedMatrix& q) {
@@ -128,7 +175,7 @@ std::vector<float> dequantize(const QuantizedMatrix& q) {
 }
 
 tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOptions& o) {
-  const FoldedForecast f = fold_forecast(w, o.skip_offset);
+  const FoldedForecast f = fold_forecast(w, o);
   ModelDef m;
   const int input = add_activation(m, {1, w.in_steps, data::kWeatherFeatures});
   m.inputs = {input};
@@ -136,14 +183,14 @@ tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOpt
   const int fc_version = !hybrid ? kFcFloatVersion : o.per_channel ? kFcHybridPerChannelVersion : kFcHybridVersion;
 
   // FULLY_CONNECTED reads the [1, 6, 2] input as one row of 12: no RESHAPE in front.
-  const int w1 = add_weights(m, f.w1, f.hidden, f.inputs, o);
+  const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
   const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
   const int hidden = add_activation(m, {1, f.hidden});
   tflite::OpOptions relu;
   relu.activation = tflite::Activation::Relu;
   add_op(m, BuiltinOp::FullyConnected, fc_version, {input, w1, b1}, hidden, relu);
 
-  const int w2 = add_weights(m, f.w2, f.outputs, f.hidden, o);
+  const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, f.hidden, o);
   const int b2 = add_constant(m, DType::Float32, {f.outputs}, f.b2);
   const int flat = add_activation(m, {1, f.outputs});
   add_op(m, BuiltinOp::FullyConnected, fc_version, {hidden, w2, b2}, flat);

@@ -34,12 +34,15 @@ struct ForecastExportOptions {
   float skip_offset = 16.0f;
 };
 
-// The two dense layers after folding (float): hidden' = hidden + 2 skip units when skip is on.
+// The two dense layers after folding (float): hidden' = hidden + 2 skip units when skip is on. For
+// int8 weights, also the scales they are quantized with (the skip units are balanced so that the skip
+// stays exact; see balance_skip in the .cpp).
 struct FoldedForecast {
   int inputs = 12, hidden = 0, outputs = 12;
-  std::vector<float> w1, b1, w2, b2;  // [hidden][inputs], [hidden], [outputs][hidden], [outputs]
+  std::vector<float> w1, b1, w2, b2;      // [hidden][inputs], [hidden], [outputs][hidden], [outputs]
+  std::vector<float> w1_scales, w2_scales;  // int8 only: one per row, or one
 };
-FoldedForecast fold_forecast(const ForecastWeights& w, float skip_offset);
+FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& options = {});
 
 // Symmetric int8 quantization of a [rows][cols] matrix: per row (per_channel) or one scale. Rows of
 // zeros get scale 1. The dequantized value of q is q * scale[row or 0].
@@ -47,6 +50,8 @@ struct QuantizedMatrix {
   std::vector<int8_t> values;
   std::vector<float> scales;
 };
+std::vector<float> symmetric_scales(const std::vector<float>& m, int rows, bool per_channel);
+QuantizedMatrix quantize_with_scales(const std::vector<float>& m, std::vector<float> scales);
 QuantizedMatrix quantize_symmetric(const std::vector<float>& m, int rows, bool per_channel);
 // What the runtime sees after DEQUANTIZE (also what quantization-aware training simulates).
 std::vector<float> dequantize(const QuantizedMatrix& q);

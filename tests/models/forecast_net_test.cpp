@@ -75,9 +75,9 @@ TEST(ForecastExport, FloatGraphEqualsLibTorch) {
 
 // The folded layers with the weights as the runtime sees them after DEQUANTIZE, in plain C++.
 std::vector<float> folded_forward(const ForecastWeights& w, const ForecastExportOptions& o, const torch::Tensor& x) {
-  const FoldedForecast f = fold_forecast(w, o.skip_offset);
-  const auto w1 = dequantize(quantize_symmetric(f.w1, f.hidden, o.per_channel));
-  const auto w2 = dequantize(quantize_symmetric(f.w2, f.outputs, o.per_channel));
+  const FoldedForecast f = fold_forecast(w, o);
+  const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
+  const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
   const torch::Tensor c = x.contiguous();
   std::vector<float> out;
   for (int64_t b = 0; b < c.size(0); ++b) {
@@ -148,6 +148,24 @@ TEST(ForecastExport, SkipUnitsCarryTheLastStepExactly) {
       EXPECT_NEAR(out[(b * 6 + s) * 2], x[b][5][0].item<float>() * 5.0f + 10.0f, 1e-3);
       EXPECT_NEAR(out[(b * 6 + s) * 2 + 1], x[b][5][1].item<float>() * 20.0f + 50.0f, 1e-3);
     }
+}
+
+TEST(ForecastExport, Int8SkipIsExactAfterBalancing) {
+  ForecastNet net = make_net(10, true);
+  const ForecastWeights w = net->weights();
+  const FoldedForecast f = fold_forecast(w, {});
+  const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
+  const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
+  for (int k = 0; k < 2; ++k) {
+    const int unit = w.hidden + k;
+    const float a = w1[static_cast<size_t>(unit * 12 + 10 + k)];
+    for (int r = k; r < 12; r += 2) {
+      const float v = w2[static_cast<size_t>(r * f.hidden + unit)];
+      EXPECT_NEAR(a * v, w.norm.std[k], 1e-5 * w.norm.std[k]) << "row " << r;
+    }
+    // The skip weight no longer sets its rows' scale: the correction weights keep ~127 steps.
+    for (int r = k; r < 12; r += 2) EXPECT_LT(f.w2_scales[r], 1.01f * w.norm.std[k] * 0.6f / 127);
+  }
 }
 
 TEST(ForecastExport, RejectsInconsistentWeights) {

@@ -1,0 +1,67 @@
+// `tinyfit forecast` end to end on a small synthetic CSV: files written, JSON readable, and the same
+// seed gives the same model bytes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <unistd.h>
+
+#include "core/atomic_file.hpp"
+#include "data/weather_csv.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("tinyfit_forecast_cli_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+void write_csv(const fs::path& path, int rows) {
+  std::ofstream out(path);
+  out << "\"Date Time\",\"T (degC)\",\"rh (%)\"\n";
+  for (int i = 0; i < rows; ++i) {
+    const double day = i / 144.0;
+    out << tinyfit::data::format_jena_timestamp(1262304600 + int64_t{i} * 600) << ","
+        << 10 + 6 * std::sin(2 * M_PI * day) + 0.2 * std::sin(i * 1.3) << ","
+        << 70 - 15 * std::sin(2 * M_PI * day) + std::cos(i * 0.7) << "\n";
+  }
+}
+
+int run(const std::string& args) {
+  const std::string cmd = std::string(TINYFIT_BINARY) + " -q forecast " + args + " > /dev/null 2>&1";
+  return std::system(cmd.c_str());
+}
+
+TEST(ForecastCli, WritesModelAndJsonReproducibly) {
+  const fs::path dir = temp_dir("run");
+  write_csv(dir / "w.csv", 1500);
+  const std::string common = "--version b --csv " + (dir / "w.csv").string() + " --epochs 2 --seed 5 --out ";
+  ASSERT_EQ(run(common + (dir / "one").string()), 0);
+  ASSERT_EQ(run(common + (dir / "two").string()), 0);
+  const auto a = tinyfit::read_file_bytes(dir / "one" / "th_b.tflite");
+  EXPECT_EQ(a, tinyfit::read_file_bytes(dir / "two" / "th_b.tflite"));
+  const auto j = nlohmann::json::parse(std::ifstream(dir / "one" / "th_b.json"));
+  EXPECT_EQ(j["bytes"].get<size_t>(), a.size());
+  EXPECT_EQ(j["constraints"].size(), 2u);
+  EXPECT_EQ(j["training"]["history"].size(), 2u);
+  EXPECT_GT(j["test"]["mae"]["T"].get<double>(), 0.0);
+  fs::remove_all(dir);
+}
+
+TEST(ForecastCli, MissingCsvIsAClearError) {
+  const fs::path dir = temp_dir("missing");
+  EXPECT_NE(run("--version a --csv " + (dir / "nope.csv").string() + " --out " + dir.string()), 0);
+  EXPECT_FALSE(fs::exists(dir / "th_a.tflite"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
