@@ -158,7 +158,7 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
     std::printf("persistence  T %.4f degC   RH %.4f %%\n", persistence[0], persistence[1]);
     for (const auto& c : checks) {
       const char* op = c["strict"].get<bool>() ? "<" : "<=";
-      std::printf("%-6s %s   T %s %.2f: %s   RH %s %.2f: %s   size %zu %s %.0f: %s\n",
+      std::printf("%-6s %s   T %s %.2f: %s   RH %s %.2f: %s   size %zu %s %g: %s\n",
                   c["name"].get<std::string>().c_str(), c["pass"].get<bool>() ? "PASS" : "FAIL", op,
                   c["T"].get<double>(), c["T_ok"].get<bool>() ? "ok" : "no", op, c["RH"].get<double>(),
                   c["RH_ok"].get<bool>() ? "ok" : "no", bytes, op, c["bytes"].get<double>(),
