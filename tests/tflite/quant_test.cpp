@@ -37,3 +37,31 @@ TEST(MultiplyByQuantizedMultiplier, LargeLeftShiftWrapsWithoutUndefinedBehaviour
 }
 
 }  // namespace tinyfit::tflite::ref
+
+// The int8 kernels' accumulation bounds (ops/int8_limits.hpp), found by fuzzing: a hostile
+// fully-connected layer with a huge depth overflowed int32 accumulators.
+#include "tflite/ops/int8_limits.hpp"
+
+namespace tinyfit::tflite::ops {
+
+TEST(IntegerAccumulation, RejectsOverlongReductionsAndHugeBiases) {
+  std::vector<Tensor> tensors(1);
+  OperatorDef op{.opcode = static_cast<int32_t>(BuiltinOp::FullyConnected)};
+  std::any data;
+  const OpContext ctx(tensors, op, 7, data, false);
+  EXPECT_NO_THROW(check_integer_accumulation(ctx, 4096, nullptr));
+  EXPECT_THROW(check_integer_accumulation(ctx, kMaxIntegerReduction + 1, nullptr), Error);
+  std::vector<int32_t> bias = {5, -(1 << 30)};
+  Tensor b;
+  b.type = DType::Int32;
+  b.shape = {2};
+  b.data = reinterpret_cast<uint8_t*>(bias.data());
+  try {
+    check_integer_accumulation(ctx, 16, &b);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("node 7 (FULLY_CONNECTED)"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace tinyfit::tflite::ops

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tflite/fast/conv.hpp"
+#include "tflite/ops/int8_limits.hpp"
 #include "tflite/ops/ops.hpp"
 #include "tflite/ref/activation.hpp"
 #include "tflite/ref/conv.hpp"
@@ -94,6 +95,7 @@ void prepare(const OpContext& ctx) {
       ctx.fail("filter scales must be per tensor or per output channel (axis 0)");
     for (int64_t zp : filter.quant.zero_point)
       if (zp != 0) ctx.fail("int8 filter must be symmetric (zero point 0)");
+    check_integer_accumulation(ctx, int64_t{filter.dim(1)} * filter.dim(2) * filter.dim(3), bias);
     d.kind = Kind::Int8;
     ref::per_channel_multipliers(input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier, &d.shift);
     if (ctx.int8_numerics() == Int8Numerics::Xnnpack)
@@ -115,6 +117,7 @@ void prepare(const OpContext& ctx) {
     if (fs.empty()) ctx.fail("hybrid convolution needs a quantized filter");
     if (fs.size() != 1 && fs.size() != static_cast<size_t>(out_c))
       ctx.fail("filter scales must be per tensor or per output channel");
+    check_integer_accumulation(ctx, int64_t{filter.dim(1)} * filter.dim(2) * filter.dim(3), nullptr);
     d.kind = Kind::Hybrid;
     const bool per_channel = fs.size() > 1 && ref::scales_differ(fs);
     if (per_channel) d.channel_scale = fs;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tflite/fast/conv.hpp"
+#include "tflite/ops/int8_limits.hpp"
 #include "tflite/ops/ops.hpp"
 #include "tflite/ref/activation.hpp"
 #include "tflite/ref/depthwise_conv.hpp"
@@ -88,6 +89,7 @@ void prepare(const OpContext& ctx) {
     check_filter_scales();
     for (int64_t zp : filter.quant.zero_point)
       if (zp != 0) ctx.fail("int8 filter must be symmetric (zero point 0)");
+    check_integer_accumulation(ctx, int64_t{filter.dim(1)} * filter.dim(2), bias);
     d.kind = Kind::Int8;
     ref::per_channel_multipliers(input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier, &d.shift);
     if (ctx.int8_numerics() == Int8Numerics::Xnnpack)
@@ -102,6 +104,7 @@ void prepare(const OpContext& ctx) {
   } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
     if (bias && bias->type != DType::Float32) ctx.fail("hybrid depthwise convolution needs a float32 bias");
     check_filter_scales();
+    check_integer_accumulation(ctx, int64_t{filter.dim(1)} * filter.dim(2), nullptr);
     d.kind = Kind::Hybrid;
     d.channel_scale.assign(static_cast<size_t>(out_c), fs[0]);
     if (fs.size() > 1) d.channel_scale = fs;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tflite/fast/fully_connected.hpp"
+#include "tflite/ops/int8_limits.hpp"
 #include "tflite/ops/ops.hpp"
 #include "tflite/ref/activation.hpp"
 #include "tflite/ref/fully_connected.hpp"
@@ -75,6 +76,9 @@ void prepare(const OpContext& ctx) {
     if (bias && bias->type != DType::Int32) ctx.fail("int8 fully-connected needs an int32 bias");
     if (input.quant.empty() || output.quant.empty() || ws.empty())
       ctx.fail("int8 fully-connected needs quantized input, weights and output");
+    for (int64_t zp : weights.quant.zero_point)
+      if (zp != 0) ctx.fail("int8 weights must be symmetric (zero point 0)");
+    check_integer_accumulation(ctx, d.depth, bias);
     d.kind = Kind::Int8;
     p.per_channel = ws.size() > 1;
     if (p.per_channel) {
@@ -103,6 +107,7 @@ void prepare(const OpContext& ctx) {
       ctx.fail("weight scales must be per tensor or per unit");
     for (int64_t zp : weights.quant.zero_point)
       if (zp != 0) ctx.fail("hybrid weights must be symmetric (zero point 0)");
+    check_integer_accumulation(ctx, d.depth, nullptr);
     d.kind = Kind::Hybrid;
     if (ws.size() > 1) d.channel_scale = ws;
     d.filter_scale = ws[0];
