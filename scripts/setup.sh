@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libflatbuffers-dev flatbuffers-compiler
   libsndfile1-dev libfftw3-dev zlib1g-dev
+  libcurl4-openssl-dev libarchive-dev libssl-dev
   libcli11-dev nlohmann-json3-dev
   python3-numpy python3-scipy python3-soundfile
   libtorch-dev
