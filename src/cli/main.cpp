@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add_features_command(app, global);
   add_inspect_command(app, global);
   add_eval_command(app, global);
+  add_latency_command(app, global);
   add_data_command(app, global);
 #ifdef TINYFIT_HAVE_TRAINING
   add_forecast_command(app, global);
