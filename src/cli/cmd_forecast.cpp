@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "data/data_dir.hpp"
 #include "data/weather_csv.hpp"
+#include "models/forecast_weights.hpp"
 #include "tflite/batch_runner.hpp"
 #include "tflite/reader.hpp"
 #include "tflite/writer.hpp"
@@ -93,9 +94,10 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
                                             "jena/jena_climate_10min_2021_2024.csv", "Jena weather CSV")
                        : std::filesystem::path(args.csv);
   const data::WeatherSeries series = data::read_weather_csv(csv);
-  // Window with the (rounded) training statistics the model will carry in its metadata.
-  const data::ForecastData fd =
-      data::make_forecast_data(series, train::compact_normalizer(data::fit_normalizer(series, 0, data::split_rows(series.size()).train)));
+  // Trained on normalised windows (statistics of the training rows); the exported file takes raw
+  // values, so it is evaluated on raw windows of the same rows.
+  const data::ForecastData fd = data::make_forecast_data(series);
+  const data::ForecastData raw = data::make_forecast_data(series, models::kRawInputs);
   if (fd.train.count == 0 || fd.val.count == 0 || fd.test.count == 0)
     throw Error(csv.string() + ": too few rows for training, validation and test windows");
 
@@ -123,17 +125,17 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
 
   // Evaluate what was written, not what was trained.
   const tflite::ModelDef written = tflite::read_model_file(model_path);
-  const std::vector<float> pred = tflite::run_batch(written, fd.test.inputs, fd.test.count, {});
-  const auto mae = data::mae(pred, fd.test.labels);
-  const auto mae_course = data::mae_course(pred, fd.test.labels, fd.test.out_steps);
-  const auto persistence = data::mae(data::persistence_forecast(fd.test, fd.norm), fd.test.labels);
+  const std::vector<float> pred = tflite::run_batch(written, raw.test.inputs, raw.test.count, {});
+  const auto mae = data::mae(pred, raw.test.labels);
+  const auto mae_course = data::mae_course(pred, raw.test.labels, raw.test.out_steps);
+  const auto persistence = data::mae(data::persistence_forecast(raw.test, models::kRawInputs), raw.test.labels);
   const nlohmann::json checks = {check(v.course, mae, bytes), check(v.ours, mae, bytes)};
 
   nlohmann::json j = {
       {"version", v.name}, {"model", model_path.string()}, {"bytes", bytes}, {"csv", csv.string()},
       {"description", result.weights.describe()},
       {"weights", args.weights}, {"per_channel", !args.per_tensor}, {"output_reshape", !args.flat_output},
-      {"normalisation", {{"mean", fd.norm.mean}, {"std", fd.norm.std}}},
+      {"normalisation", {{"mean", fd.norm.mean}, {"std", fd.norm.std}, {"folded", true}}},
       {"windows", {{"train", fd.train.count}, {"val", fd.val.count}, {"test", fd.test.count}}},
       {"training", {{"seed", args.seed}, {"epochs", job.trainer.epochs}, {"loss", args.loss},
                     {"batch", args.batch}, {"lr", args.lr}, {"best_epoch", result.training.best_epoch},

@@ -99,6 +99,15 @@ std::vector<float> balance_skip(const ForecastWeights& w, FoldedForecast& f, flo
   return scales;
 }
 
+// The first layer on raw inputs: W1 (x - m) / s' = (W1 / s') x - (W1 / s') m, s' = std + eps. Divides
+// the columns here; the caller subtracts the mean term from b1 once the weights are final.
+void fold_input_normalisation(const ForecastNorm& norm, FoldedForecast& f) {
+  for (int j = 0; j < f.hidden; ++j)
+    for (int k = 0; k < f.inputs; ++k)
+      f.w1[static_cast<size_t>(j * f.inputs + k)] /= norm.std[static_cast<size_t>(k % data::kWeatherFeatures)] +
+                                                      data::kNormEpsilon;
+}
+
 }  // namespace
 
 FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& o) {
@@ -132,10 +141,19 @@ FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptio
       f.b2[static_cast<size_t>(r)] -= s * skip_offset;
     }
   }
-  if (o.weights == WeightFormat::Float32) return f;
-  const bool balance = w.skip && o.per_channel && o.weights == WeightFormat::Int8Dequantize;
-  f.w2_scales = balance ? balance_skip(w, f, skip_offset) : symmetric_scales(f.w2, f.outputs, o.per_channel);
-  f.w1_scales = symmetric_scales(f.w1, f.hidden, o.per_channel);
+  const bool quantized = o.weights != WeightFormat::Float32;
+  const bool balance = quantized && w.skip && o.per_channel && o.weights == WeightFormat::Int8Dequantize;
+  if (quantized)
+    f.w2_scales = balance ? balance_skip(w, f, skip_offset) : symmetric_scales(f.w2, f.outputs, o.per_channel);
+  fold_input_normalisation(w.norm, f);
+  if (quantized) f.w1_scales = symmetric_scales(f.w1, f.hidden, o.per_channel);
+  // b1 = b1n - W1 m with the weights the runtime will use: the large constant part of the raw
+  // inputs (m ~ 80 % RH) then costs no rounding error, only the deviations x - m see int8 steps.
+  const std::vector<float> w1 = quantized ? dequantize(quantize_with_scales(f.w1, f.w1_scales)) : f.w1;
+  for (int j = 0; j < f.hidden; ++j)
+    for (int k = 0; k < f.inputs; ++k)
+      f.b1[static_cast<size_t>(j)] -=
+          w1[static_cast<size_t>(j * f.inputs + k)] * w.norm.mean[static_cast<size_t>(k % data::kWeatherFeatures)];
   return f;
 }
 
@@ -204,10 +222,9 @@ tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOpt
   }
   m.outputs = {output};
 
+  // No mean / std: a tinyfit forecaster without them takes raw inputs (see tflite/metadata.hpp).
   tflite::ModelMetadata meta;
   meta.task = "forecast";
-  meta.mean = w.norm.mean;
-  meta.std = w.norm.std;
   tflite::set_metadata(m, meta);
   return m;
 }

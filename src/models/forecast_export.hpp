@@ -1,5 +1,5 @@
-// The forecaster as a TFLite graph with a static batch of 1, float32 input [1, 6, 2] (normalised, as
-// the metadata says) and float32 output [1, 6, 2] in °C / %:
+// The forecaster as a TFLite graph with a static batch of 1, float32 input [1, 6, 2] in raw °C / %
+// (the training normalisation is folded into the first layer) and float32 output [1, 6, 2] in °C / %:
 //
 //   FULLY_CONNECTED (ReLU) -> FULLY_CONNECTED -> RESHAPE
 //
@@ -34,7 +34,7 @@ struct ForecastExportOptions {
   float skip_offset = 16.0f;
 };
 
-// The two dense layers after folding (float): hidden' = hidden + 2 skip units when skip is on. For
+// The two dense layers after folding (float), on raw inputs: hidden' = hidden + 2 skip units when skip is on. For
 // int8 weights, also the scales they are quantized with (the skip units are balanced so that the skip
 // stays exact; see balance_skip in the .cpp).
 struct FoldedForecast {
@@ -56,8 +56,8 @@ QuantizedMatrix quantize_symmetric(const std::vector<float>& m, int rows, bool p
 // What the runtime sees after DEQUANTIZE (also what quantization-aware training simulates).
 std::vector<float> dequantize(const QuantizedMatrix& q);
 
-// Builds the graph and the "tinyfit" metadata (task "forecast", the input mean / std). Tensors carry
-// no names. Throws Error if the weights are inconsistent.
+// Builds the graph and the "tinyfit" metadata {"task":"forecast"} (no mean / std: raw inputs). Tensors
+// carry no names. Throws Error if the weights are inconsistent.
 tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOptions& options = {});
 
 }  // namespace tinyfit::models

@@ -6,7 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "data/forecast_windows.hpp"
+
 namespace tinyfit::models {
+
+// Exported forecasters take raw °C / % (the normalisation is folded into the first layer). Windows
+// made with this normaliser hold raw values: (x - 0) / ((1 - eps) + eps) == x / 1 exactly.
+inline constexpr data::Normalizer kRawInputs{{0.0f, 0.0f}, {1.0f - data::kNormEpsilon, 1.0f - data::kNormEpsilon}};
+static_assert(kRawInputs.std[0] + data::kNormEpsilon == 1.0f, "raw windows must be unscaled");
 
 struct ForecastNorm {
   std::array<float, 2> mean{0.0f, 0.0f}, std{1.0f, 1.0f};  // population std (the 1e-6 is added on use)

@@ -19,7 +19,9 @@ struct ModelMetadata {
   std::string task;                              // "kws" or "forecast"
   std::optional<dsp::FeatureOptions> features;   // kws
   std::vector<std::string> labels;               // kws: output index -> keyword
-  std::optional<std::array<float, 2>> mean, std; // forecast: input = (x - mean) / (std + 1e-6)
+  // forecast: input = (x - mean) / (std + 1e-6). A "forecast" entry without them: the model takes
+  // raw °C / % (tinyfit folds the normalisation into the first layer).
+  std::optional<std::array<float, 2>> mean, std;
 };
 
 std::string metadata_to_json(const ModelMetadata& m);

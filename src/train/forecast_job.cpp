@@ -1,7 +1,5 @@
 #include "train/forecast_job.hpp"
 
-#include <cmath>
-
 #include <torch/utils.h>
 
 #include "models/forecast_net.hpp"
@@ -20,15 +18,6 @@ Dataset to_dataset(const data::WindowSet& w) {
 }
 
 }  // namespace
-
-data::Normalizer compact_normalizer(const data::Normalizer& fitted) {
-  data::Normalizer n = fitted;
-  for (int f = 0; f < data::kWeatherFeatures; ++f) {
-    n.mean[f] = std::round(fitted.mean[f] * 4.0f) / 4.0f;
-    if (fitted.std[f] >= 0.25f) n.std[f] = std::round(fitted.std[f] * 4.0f) / 4.0f;
-  }
-  return n;
-}
 
 ForecastJobResult train_forecaster(const data::ForecastData& data, const ForecastJobOptions& options,
                                    const ProgressCallback& progress) {

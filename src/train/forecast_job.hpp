@@ -26,11 +26,6 @@ struct ForecastJobResult {
   std::array<double, 2> val_mae{};  // of the LibTorch model (float weights) on the validation windows
 };
 
-// The training statistics rounded to quarters: the model is trained and shipped with these, so its
-// metadata reads {"mean":[14.75,79.75],"std":[6.5,17.5]} instead of 17-digit decimals (~55 bytes
-// less in a file whose budget is 800-1024 bytes). Still fitted on the training rows only.
-data::Normalizer compact_normalizer(const data::Normalizer& fitted);
-
 // Seeds LibTorch with options.trainer.seed, trains on data.train, keeps the epoch best on data.val,
 // exports. Same options and data -> the same weights and model bytes.
 ForecastJobResult train_forecaster(const data::ForecastData& data, const ForecastJobOptions& options,

@@ -25,10 +25,15 @@ ForecastNet make_net(int hidden, bool skip) {
   return net;
 }
 
-// Runs the model through write -> read -> tinyfit's interpreter.
+// The raw °C / % values of normalised inputs [B, 6, 2]: what the exported file takes.
+torch::Tensor to_raw(const ForecastNorm& n, const torch::Tensor& x) {
+  return (x * torch::tensor({n.std[0] + 1e-6f, n.std[1] + 1e-6f}) + torch::tensor({n.mean[0], n.mean[1]})).contiguous();
+}
+
+// Runs the model through write -> read -> tinyfit's interpreter, on the raw values of x.
 std::vector<float> run_exported(const ForecastWeights& w, const ForecastExportOptions& o, const torch::Tensor& x) {
   const tflite::ModelDef model = tflite::read_model(tflite::write_model(export_tflite(w, o)), "forecast");
-  const torch::Tensor c = x.contiguous();
+  const torch::Tensor c = to_raw(w.norm, x);
   return tflite::run_batch(model, std::span<const float>(c.data_ptr<float>(), c.numel()), c.size(0), {}, 1);
 }
 
@@ -78,7 +83,7 @@ std::vector<float> folded_forward(const ForecastWeights& w, const ForecastExport
   const FoldedForecast f = fold_forecast(w, o);
   const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
   const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
-  const torch::Tensor c = x.contiguous();
+  const torch::Tensor c = to_raw(w.norm, x);
   std::vector<float> out;
   for (int64_t b = 0; b < c.size(0); ++b) {
     const float* in = c.data_ptr<float>() + b * f.inputs;
@@ -129,8 +134,8 @@ TEST(ForecastExport, GraphLayoutAndMetadata) {
   const auto meta = tflite::find_metadata(m, "forecast");
   ASSERT_TRUE(meta.has_value());
   EXPECT_EQ(meta->task, "forecast");
-  EXPECT_EQ(meta->mean->at(1), 79.75f);
-  EXPECT_EQ(meta->std->at(0), 6.5f);
+  EXPECT_FALSE(meta->mean.has_value());  // folded: the file takes raw °C / %
+  EXPECT_FALSE(meta->std.has_value());
 }
 
 TEST(ForecastExport, SkipUnitsCarryTheLastStepExactly) {
@@ -158,10 +163,11 @@ TEST(ForecastExport, Int8SkipIsExactAfterBalancing) {
   const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
   for (int k = 0; k < 2; ++k) {
     const int unit = w.hidden + k;
+    // On raw inputs the skip is y = x_last: gain times W2 weight is exactly 1.
     const float a = w1[static_cast<size_t>(unit * 12 + 10 + k)];
     for (int r = k; r < 12; r += 2) {
       const float v = w2[static_cast<size_t>(r * f.hidden + unit)];
-      EXPECT_NEAR(a * v, w.norm.std[k], 1e-5 * w.norm.std[k]) << "row " << r;
+      EXPECT_NEAR(a * v, 1.0f, 1e-6) << "row " << r;
     }
     // The skip weight no longer sets its rows' scale: the correction weights keep ~127 steps.
     for (int r = k; r < 12; r += 2) EXPECT_LT(f.w2_scales[r], 1.01f * w.norm.std[k] * 0.6f / 127);
