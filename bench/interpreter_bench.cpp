@@ -144,10 +144,14 @@ void depthwise_int8(benchmark::State& state, bool fast) {
   std::vector<int8_t> output(out.size());
   const Requant rq(64);
   const ref::ConvParams p = int8_params(rq, 1);
-  std::vector<int32_t> acc(64);
+  fast::DepthwiseWeights prepared;
+  fast::prepare_depthwise_weights(p, filter, weights.data(), &prepared);
+  fast::DepthwiseScratch scratch;
+  scratch.reserve(prepared, p, filter, out);
   for (auto _ : state) {
     if (fast) {
-      fast::depthwise_conv_int8(p, in, input.data(), filter, weights.data(), bias.data(), out, output.data(), acc.data());
+      fast::depthwise_conv_int8(p, in, input.data(), filter, weights.data(), prepared, bias.data(), out, output.data(),
+                                scratch);
     } else {
       ref::depthwise_conv_int8(p, in, input.data(), filter, weights.data(), bias.data(), out, output.data());
     }

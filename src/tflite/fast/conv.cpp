@@ -1,6 +1,7 @@
 #include "tflite/ref/fp_contract.hpp"  // keep first: applies to all code below
 #include "tflite/fast/conv.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "tflite/fast/requantize.hpp"
@@ -16,21 +17,38 @@ using ref::offset;
 // The receptive field of output (b, oy, ox) as one contiguous row in filter order [kh][kw][in_c],
 // biased to unsigned for the dot products. Taps outside the input read `pad_value` (the input zero
 // point: after the zero-point correction they contribute exactly nothing, like the taps the
-// reference skips).
+// reference skips). Without dilation along x a filter row is one contiguous span of the input row,
+// copied in one go (a first layer on one channel would otherwise take its bytes one tap at a time).
 void gather_patch(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter, int b, int oy,
                   int ox, int8_t pad_value, uint8_t* patch) {
   const int y0 = oy * p.stride_h - p.pad_h;
   const int x0 = ox * p.stride_w - p.pad_w;
   const auto biased_pad = static_cast<uint8_t>(static_cast<uint8_t>(pad_value) ^ 0x80u);
+  const int row_bytes = filter.w * in.c;
   uint8_t* dst = patch;
-  for (int fy = 0; fy < filter.h; ++fy) {
+  for (int fy = 0; fy < filter.h; ++fy, dst += row_bytes) {
     const int iy = y0 + p.dilation_h * fy;
-    for (int fx = 0; fx < filter.w; ++fx, dst += in.c) {
+    if (iy < 0 || iy >= in.h) {
+      std::memset(dst, biased_pad, static_cast<size_t>(row_bytes));
+      continue;
+    }
+    if (p.dilation_w == 1) {
+      const int first = std::max(0, -x0), last = std::min(filter.w, in.w - x0);  // in-bounds taps [first, last)
+      if (first >= last) {
+        std::memset(dst, biased_pad, static_cast<size_t>(row_bytes));
+        continue;
+      }
+      std::memset(dst, biased_pad, static_cast<size_t>(first * in.c));
+      bias_activations(input + offset(in, b, iy, x0 + first, 0), (last - first) * in.c, dst + first * in.c);
+      std::memset(dst + last * in.c, biased_pad, static_cast<size_t>((filter.w - last) * in.c));
+      continue;
+    }
+    for (int fx = 0; fx < filter.w; ++fx) {
       const int ix = x0 + p.dilation_w * fx;
-      if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
-        std::memset(dst, biased_pad, static_cast<size_t>(in.c));
+      if (ix < 0 || ix >= in.w) {
+        std::memset(dst + fx * in.c, biased_pad, static_cast<size_t>(in.c));
       } else {
-        bias_activations(input + offset(in, b, iy, ix, 0), in.c, dst);
+        bias_activations(input + offset(in, b, iy, ix, 0), in.c, dst + fx * in.c);
       }
     }
   }
@@ -83,56 +101,82 @@ void conv_float(const ConvParams& p, const Shape4& in, const float* input, const
   }
 }
 
+namespace {
+
+// The int8 products of every output pixel, kConvPixelBlock pixels at a time: their patches are
+// gathered, multiplied by the packed weights in one go (the tile kernels reuse each weight load
+// across pixels), and `finish(pixel, batch, acc)` turns the sums start + sum (x + 128) w of pixel
+// (flat index into [n, out_h, out_w]) into outputs. Padding taps read `pad_value(batch)`.
+template <class PadValue, class Finish>
+void for_each_pixel_product(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
+                            const PackedInt8Matrix& weights, const int32_t* start, const Shape4& out,
+                            ConvScratch& scratch, PadValue&& pad_value, Finish&& finish) {
+  const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
+  const int patch_stride = weights.stride;
+  const int acc_stride = weights.padded_rows;
+  const int64_t per_batch = static_cast<int64_t>(out.h) * out.w;
+  int b = 0, oy = 0, ox = 0;  // position of the block's first pixel
+  for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
+    const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
+    int pb = b, py = oy, px = ox;
+    for (int i = 0; i < count; ++i) {
+      gather_patch(p, in, input, filter, pb, py, px, pad_value(pb), scratch.patch.data() + i * patch_stride);
+      if (++px == out.w) {
+        px = 0;
+        if (++py == out.h) py = 0, ++pb;
+      }
+    }
+    weights.multiply(scratch.patch.data(), count, patch_stride, start, scratch.acc.data(), acc_stride);
+    for (int i = 0; i < count; ++i)
+      finish(first + i, static_cast<int>((first + i) / per_batch), scratch.acc.data() + i * acc_stride);
+    b = pb, oy = py, ox = px;
+  }
+}
+
+}  // namespace
+
 void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
                const ConvWeights& weights, const int32_t* bias, const Shape4& out, int8_t* output,
                ConvScratch& scratch) {
-  int32_t* acc = scratch.acc.data();
-  const auto zero_point = static_cast<int8_t>(-p.input_offset);
+  // sum w (x + offset) + bias = sum w (x + 128) + [(offset - 128) sum w + bias], exact in int32.
+  int32_t* __restrict init = scratch.init.data();
   const int32_t correction = p.input_offset - kActivationBias;
-  for (int b = 0; b < out.n; ++b) {
-    for (int oy = 0; oy < out.h; ++oy) {
-      for (int ox = 0; ox < out.w; ++ox) {
-        gather_patch(p, in, input, filter, b, oy, ox, zero_point, scratch.patch.data());
-        weights.int8.multiply(scratch.patch.data(), acc);
-        // sum w (x + offset) = sum w (x + 128) + (offset - 128) sum w, exact in int32.
-        const int32_t* row_sums = weights.int8.row_sums.data();
-        for (int oc = 0; oc < out.c; ++oc) acc[oc] += correction * row_sums[oc] + (bias ? bias[oc] : 0);
-        if (p.requant_scale) {
-          requantize_row_fp32(acc, out.c, p.requant_scale, true, p.output_offset, p.quant_min, p.quant_max,
-                              output + offset(out, b, oy, ox, 0));
-        } else {
-          requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max,
-                         output + offset(out, b, oy, ox, 0));
-        }
-      }
-    }
-  }
+  for (int oc = 0; oc < out.c; ++oc) init[oc] = correction * weights.int8.row_sums[static_cast<size_t>(oc)] + (bias ? bias[oc] : 0);
+  const auto zero_point = static_cast<int8_t>(-p.input_offset);
+  for_each_pixel_product(p, in, input, filter, weights.int8, init, out, scratch, [&](int) { return zero_point; },
+                         [&](int64_t pixel, int, const int32_t* acc) {
+                           int8_t* dst = output + pixel * out.c;
+                           if (p.requant_scale) {
+                             requantize_row_fp32(acc, out.c, p.requant_scale, true, p.output_offset, p.quant_min,
+                                                 p.quant_max, dst);
+                           } else {
+                             requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min,
+                                            p.quant_max, dst);
+                           }
+                         });
 }
 
 void conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, const float* batch_scale,
                  const int32_t* batch_zero_point, const Shape4& filter, const ConvWeights& weights,
                  const float* channel_scale, const float* bias, const Shape4& out, float* output,
                  ConvScratch& scratch) {
-  int32_t* acc = scratch.acc.data();
-  for (int b = 0; b < out.n; ++b) {
-    const int32_t zero_point = batch_zero_point ? batch_zero_point[b] : 0;
-    const int32_t correction = -(zero_point + kActivationBias);  // sum w (x - zp) from sum w (x + 128)
-    const float scale = batch_scale[b];
-    for (int oy = 0; oy < out.h; ++oy) {
-      for (int ox = 0; ox < out.w; ++ox) {
-        gather_patch(p, in, input, filter, b, oy, ox, static_cast<int8_t>(zero_point), scratch.patch.data());
-        weights.int8.multiply(scratch.patch.data(), acc);
-        float* dst = output + offset(out, b, oy, ox, 0);
-        for (int oc = 0; oc < out.c; ++oc) {
-          const int32_t a = acc[oc] + correction * weights.int8.row_sums[static_cast<size_t>(oc)];
-          // Float operations in the reference's order (ref/conv.cpp) for identical results.
-          float value = channel_scale ? static_cast<float>(a) * (channel_scale[oc] * scale) : static_cast<float>(a) * scale;
-          if (bias) value += bias[oc];
-          dst[oc] = clamp_float(value, p.float_min, p.float_max);
-        }
-      }
-    }
-  }
+  const auto zero_point = [&](int b) { return batch_zero_point ? batch_zero_point[b] : 0; };
+  const int32_t* row_sums = weights.int8.row_sums.data();
+  for_each_pixel_product(p, in, input, filter, weights.int8, nullptr, out, scratch,
+                         [&](int b) { return static_cast<int8_t>(zero_point(b)); },
+                         [&](int64_t pixel, int b, const int32_t* acc) {
+                           const int32_t correction = -(zero_point(b) + kActivationBias);  // sum w (x - zp)
+                           const float scale = batch_scale[b];
+                           float* dst = output + pixel * out.c;
+                           for (int oc = 0; oc < out.c; ++oc) {
+                             const int32_t a = acc[oc] + correction * row_sums[oc];
+                             // Float operations in the reference's order (ref/conv.cpp) for identical results.
+                             float value = channel_scale ? static_cast<float>(a) * (channel_scale[oc] * scale)
+                                                         : static_cast<float>(a) * scale;
+                             if (bias) value += bias[oc];
+                             dst[oc] = clamp_float(value, p.float_min, p.float_max);
+                           }
+                         });
 }
 
 }  // namespace tinyfit::tflite::fast

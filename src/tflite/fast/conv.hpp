@@ -4,6 +4,7 @@
 // scratch area made there, so nothing allocates per invoke.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -23,14 +24,18 @@ struct ConvWeights {
 void prepare_conv_weights(const Shape4& filter, const float* weights, ConvWeights* out);
 void prepare_conv_weights(const Shape4& filter, const int8_t* weights, ConvWeights* out);
 
-// Per-op work area: one input patch (kh * kw * in_c bytes biased to unsigned, padded to the packed
-// weights' stride) and one int32 accumulator per output channel.
+// Per-op work area: the input patches of a block of output pixels (kh * kw * in_c bytes each, biased
+// to unsigned and padded to the packed weights' stride), their int32 accumulators (padded_rows per
+// pixel) and the per-channel constant added to every accumulator (bias and zero-point correction).
+constexpr int kConvPixelBlock = 8;
 struct ConvScratch {
   std::vector<uint8_t> patch;
   std::vector<int32_t> acc;
-  void reserve(const ConvWeights& weights, const Shape4& out) {
-    patch.assign(static_cast<size_t>(weights.int8.stride), 0);
-    acc.assign(static_cast<size_t>(out.c), 0);
+  std::vector<int32_t> init;
+  void reserve(const ConvWeights& weights, const Shape4& /*out*/) {
+    patch.assign(static_cast<size_t>(kConvPixelBlock) * weights.int8.stride, 0);
+    acc.assign(static_cast<size_t>(kConvPixelBlock) * weights.int8.padded_rows, 0);
+    init.assign(static_cast<size_t>(weights.int8.padded_rows), 0);
   }
 };
 
@@ -45,16 +50,49 @@ void conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, con
                  const float* channel_scale, const float* bias, const Shape4& out, float* output,
                  ConvScratch& scratch);
 
-// Depthwise: vectorised over channels (input, filter and output are channel-contiguous in NHWC), no
-// weight preparation. `acc` holds out.c int32 values.
+// Depthwise: vectorised over channels (input, filter and output are channel-contiguous in NHWC).
+// int8 with depth multiplier 1 on AVX-512 builds runs on prepared weights: the filter widened to int32
+// lanes that hold the weight as int16 in the low half and 0 in the high half, [kh * kw][channels
+// padded to 16], so that vpdpwssd on a sign-extended input lane adds exactly x * w; and each channel's
+// sum over the taps, which folds the input offset into the per-channel start value. Elsewhere
+// `prepared` stays empty and the kernel reads the filter as given.
+struct DepthwiseWeights {
+  int padded_c = 0;
+  std::vector<int32_t> taps;
+  std::vector<int32_t> tap_sums;
+  bool empty() const { return taps.empty(); }
+};
+void prepare_depthwise_weights(const ConvParams& p, const Shape4& filter, const int8_t* weights,
+                               DepthwiseWeights* out);
+
+// Per-op work area of the int8 / hybrid depthwise kernels: accumulators (one per output channel,
+// padded, for each of kDepthwisePixels pixels), start values, the input pixel of each filter tap of
+// each of those pixels, and a row holding the input zero point
+// that taps outside the input read (with prepared weights: x = zero point adds exactly nothing once
+// the offset is folded into the start value, so the inner loop needs no bounds checks).
+constexpr int kDepthwisePixels = 4;
+struct DepthwiseScratch {
+  std::vector<int32_t> acc;
+  std::vector<int32_t> init;
+  std::vector<const int8_t*> taps;
+  std::vector<int8_t> pad_row;
+  void reserve(const DepthwiseWeights& weights, const ConvParams& p, const Shape4& filter, const Shape4& out) {
+    const size_t padded = static_cast<size_t>(std::max(out.c, weights.padded_c));
+    acc.assign(kDepthwisePixels * padded, 0);
+    init.assign(padded, 0);
+    taps.assign(static_cast<size_t>(kDepthwisePixels) * filter.h * filter.w, nullptr);
+    pad_row.assign(padded, static_cast<int8_t>(-p.input_offset));
+  }
+};
+
 void depthwise_conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,
                           const float* filter_data, const float* bias, const Shape4& out, float* output);
 void depthwise_conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
-                         const int8_t* filter_data, const int32_t* bias, const Shape4& out, int8_t* output,
-                         int32_t* acc);
+                         const int8_t* filter_data, const DepthwiseWeights& prepared, const int32_t* bias,
+                         const Shape4& out, int8_t* output, DepthwiseScratch& scratch);
 void depthwise_conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, const float* batch_scale,
                            const int32_t* batch_zero_point, const Shape4& filter, const int8_t* filter_data,
                            const float* channel_scale, const float* bias, const Shape4& out, float* output,
-                           int32_t* acc);
+                           DepthwiseScratch& scratch);
 
 }  // namespace tinyfit::tflite::fast

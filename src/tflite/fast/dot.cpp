@@ -1,12 +1,100 @@
 #include "tflite/fast/dot.hpp"
 
 #include <algorithm>
+#include <array>
+#include <utility>
+#include <cstring>
+
 
 namespace tinyfit::tflite::fast {
 
 namespace {
+
+#ifdef TINYFIT_FAST_AVX512
+
+constexpr int kLanes = 16;     // int32 accumulators per vector
+constexpr int kTileRows = 4;   // activation vectors per tile
+constexpr int kTileBlocks = 5; // 16-row blocks of weights per tile: 4 x 5 accumulators + 5 weight
+                               // vectors + 1 broadcast stay in the 32 registers
+
+// One tile: `Vectors` activation vectors x `Blocks` 16-row blocks of weights, over all columns.
+// Each step loads Blocks weight vectors (4 columns each) and reuses them for every activation
+// vector, whose 4 bytes are broadcast to all lanes.
+template <int Vectors, int Blocks>
+void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps, const int32_t* start, int32_t* out,
+          int out_stride) {
+  __m512i acc[Vectors][Blocks];
+  for (int j = 0; j < Blocks; ++j) {
+    const __m512i s = start ? _mm512_loadu_si512(start + j * kLanes) : _mm512_setzero_si512();
+    for (int i = 0; i < Vectors; ++i) acc[i][j] = s;
+  }
+  for (int k = 0; k < steps; ++k, w += w_step) {
+    __m512i wv[Blocks];
+    for (int j = 0; j < Blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * kLanes * 4);
+    for (int i = 0; i < Vectors; ++i) {
+      int32_t quad;
+      std::memcpy(&quad, x + static_cast<int64_t>(i) * x_stride + 4 * k, 4);
+      const __m512i xv = _mm512_set1_epi32(quad);
+      for (int j = 0; j < Blocks; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], xv, wv[j]);
+    }
+  }
+  for (int i = 0; i < Vectors; ++i)
+    for (int j = 0; j < Blocks; ++j)
+      _mm512_storeu_si512(out + static_cast<int64_t>(i) * out_stride + j * kLanes, acc[i][j]);
+}
+
+using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int32_t*, int32_t*, int);
+
+template <int Vectors, int... Blocks>
+constexpr std::array<TileFn, sizeof...(Blocks)> tiles_for(std::integer_sequence<int, Blocks...>) {
+  return {tile<Vectors, Blocks + 1>...};
+}
+
+template <int... Vectors>
+constexpr auto tile_table(std::integer_sequence<int, Vectors...>) {
+  return std::array{tiles_for<Vectors + 1>(std::make_integer_sequence<int, kTileBlocks>())...};
+}
+
+// kTiles[vectors - 1][blocks - 1]
+constexpr auto kTiles = tile_table(std::make_integer_sequence<int, kTileRows>());
+
+#else
+
+int32_t dot_u8_i8(const uint8_t* __restrict a, const int8_t* __restrict b, int n) {
+  int32_t s = 0;
+  for (int i = 0; i < n; ++i) s += static_cast<int32_t>(a[i]) * static_cast<int32_t>(b[i]);
+  return s;
+}
+
+// out[r] = dot(x, w + r * n) for r in [0, rows): four rows share each load of x.
+void dot_u8_i8_rows(const uint8_t* __restrict x, const int8_t* __restrict w, int rows, int n, int32_t* __restrict out) {
+  int r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const int8_t* w0 = w + static_cast<int64_t>(r) * n;
+    const int8_t* w1 = w0 + n;
+    const int8_t* w2 = w1 + n;
+    const int8_t* w3 = w2 + n;
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int i = 0; i < n; ++i) {
+      const int32_t xi = x[i];
+      s0 += xi * w0[i];
+      s1 += xi * w1[i];
+      s2 += xi * w2[i];
+      s3 += xi * w3[i];
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+  }
+  for (; r < rows; ++r) out[r] = dot_u8_i8(x, w + static_cast<int64_t>(r) * n, n);
+}
+
 constexpr int kTransposeBelow = 32;
 constexpr int kStrideMultiple = 32;
+
+#endif
+
 }  // namespace
 
 void PackedInt8Matrix::pack(const int8_t* weights, int rows_, int cols_) {
@@ -14,6 +102,16 @@ void PackedInt8Matrix::pack(const int8_t* weights, int rows_, int cols_) {
   cols = cols_;
   row_sums.resize(static_cast<size_t>(rows));
   row_sums_i8(weights, rows, cols, row_sums.data());
+#ifdef TINYFIT_FAST_AVX512
+  transposed = false;
+  stride = (cols + 3) / 4 * 4;
+  padded_rows = (rows + kLanes - 1) / kLanes * kLanes;
+  data.assign(static_cast<size_t>(stride) * padded_rows, 0);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c)
+      data[(static_cast<size_t>(c / 4) * padded_rows + r) * 4 + c % 4] = weights[static_cast<int64_t>(r) * cols + c];
+#else
+  padded_rows = rows;
   transposed = cols < kTransposeBelow;
   if (transposed) {
     stride = cols;
@@ -26,20 +124,43 @@ void PackedInt8Matrix::pack(const int8_t* weights, int rows_, int cols_) {
     for (int r = 0; r < rows; ++r)
       std::copy_n(weights + static_cast<int64_t>(r) * cols, cols, data.begin() + static_cast<int64_t>(r) * stride);
   }
+#endif
 }
 
-void PackedInt8Matrix::multiply(const uint8_t* x, int32_t* out) const {
-  if (!transposed) {
-    dot_u8_i8_rows(x, data.data(), rows, stride, out);
-    return;
+void PackedInt8Matrix::multiply(const uint8_t* x, int count, int x_stride, const int32_t* start, int32_t* out,
+                                int out_stride) const {
+#ifdef TINYFIT_FAST_AVX512
+  const int steps = stride / 4;
+  const int w_step = padded_rows * 4;
+  for (int i = 0; i < count; i += kTileRows) {
+    const int vectors = std::min(kTileRows, count - i);
+    const uint8_t* xi = x + static_cast<int64_t>(i) * x_stride;
+    int32_t* oi = out + static_cast<int64_t>(i) * out_stride;
+    for (int r = 0; r < padded_rows; r += kTileBlocks * kLanes) {
+      const int blocks = std::min(kTileBlocks, (padded_rows - r) / kLanes);
+      kTiles[static_cast<size_t>(vectors - 1)][static_cast<size_t>(blocks - 1)](xi, x_stride, data.data() + r * 4,
+                                                                                w_step, steps, start ? start + r : nullptr,
+                                                                                oi + r, out_stride);
+    }
   }
-  int32_t* __restrict acc = out;
-  for (int r = 0; r < rows; ++r) acc[r] = 0;
-  for (int c = 0; c < cols; ++c) {
-    const int32_t xc = x[c];
-    const int8_t* __restrict w = data.data() + static_cast<int64_t>(c) * rows;
-    for (int r = 0; r < rows; ++r) acc[r] += xc * w[r];
+#else
+  for (int i = 0; i < count; ++i) {
+    const uint8_t* xi = x + static_cast<int64_t>(i) * x_stride;
+    int32_t* __restrict acc = out + static_cast<int64_t>(i) * out_stride;
+    if (!transposed) {
+      dot_u8_i8_rows(xi, data.data(), rows, stride, acc);
+      if (start)
+        for (int r = 0; r < rows; ++r) acc[r] += start[r];
+      continue;
+    }
+    for (int r = 0; r < rows; ++r) acc[r] = start ? start[r] : 0;
+    for (int c = 0; c < cols; ++c) {
+      const int32_t xc = xi[c];
+      const int8_t* __restrict w = data.data() + static_cast<int64_t>(c) * rows;
+      for (int r = 0; r < rows; ++r) acc[r] += xc * w[r];
+    }
   }
+#endif
 }
 
 }  // namespace tinyfit::tflite::fast

@@ -1,51 +1,36 @@
-// int8 dot products written so that GCC/Clang vectorise them. The activations are first biased to
-// unsigned (x + 128, a flip of the sign bit): an unsigned x signed byte product is the pattern the
-// compilers map onto VNNI (vpdpbusd, 64 MACs per instruction) or pmaddubsw/pmaddwd without it. The
-// caller removes the bias with the weights' row sums: sum (x + 128) w = sum x w + 128 sum w. Integer
-// sums are exact, so results are bit-identical to the reference kernels.
+// int8 dot products of the fast kernels. The activations are first biased to unsigned (x + 128, a
+// flip of the sign bit): an unsigned x signed byte product is what VNNI (vpdpbusd, 64 MACs per
+// instruction) computes, and the pattern compilers map onto pmaddubsw/pmaddwd without it. The caller
+// removes the bias with the weights' row sums: sum (x + 128) w = sum x w + 128 sum w. Integer sums
+// are exact, so results are bit-identical to the reference kernels.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+// AVX-512 with VNNI: the hand-written kernels (fast/dot.cpp, fast/depthwise_conv.cpp,
+// fast/requantize.hpp). Without it, portable loops the compiler vectorises.
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__)
+#define TINYFIT_FAST_AVX512 1
+#include <immintrin.h>
+#endif
+
 namespace tinyfit::tflite::fast {
 
 constexpr int32_t kActivationBias = 128;
 
-// out[i] = x[i] + 128 as uint8.
+// out[i] = x[i] + 128 as uint8. AVX-512 builds take 64 bytes per masked step: the spans here are
+// short (one filter row of a few channels) and a scalar tail would cost more than the body.
 inline void bias_activations(const int8_t* __restrict x, int n, uint8_t* __restrict out) {
-  for (int i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(x[i]) ^ 0x80u;
-}
-
-inline int32_t dot_u8_i8(const uint8_t* __restrict a, const int8_t* __restrict b, int n) {
-  int32_t s = 0;
-  for (int i = 0; i < n; ++i) s += static_cast<int32_t>(a[i]) * static_cast<int32_t>(b[i]);
-  return s;
-}
-
-// out[r] = dot(x, w + r * n) for r in [0, rows): four rows share each load of x.
-inline void dot_u8_i8_rows(const uint8_t* __restrict x, const int8_t* __restrict w, int rows, int n,
-                           int32_t* __restrict out) {
-  int r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const int8_t* w0 = w + static_cast<int64_t>(r) * n;
-    const int8_t* w1 = w0 + n;
-    const int8_t* w2 = w1 + n;
-    const int8_t* w3 = w2 + n;
-    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (int i = 0; i < n; ++i) {
-      const int32_t xi = x[i];
-      s0 += xi * w0[i];
-      s1 += xi * w1[i];
-      s2 += xi * w2[i];
-      s3 += xi * w3[i];
-    }
-    out[r] = s0;
-    out[r + 1] = s1;
-    out[r + 2] = s2;
-    out[r + 3] = s3;
+#ifdef TINYFIT_FAST_AVX512
+  const __m512i sign = _mm512_set1_epi8(static_cast<char>(0x80));
+  for (int i = 0; i < n; i += 64) {
+    const __mmask64 mask = n - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - i)) - 1;
+    _mm512_mask_storeu_epi8(out + i, mask, _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, x + i), sign));
   }
-  for (; r < rows; ++r) out[r] = dot_u8_i8(x, w + static_cast<int64_t>(r) * n, n);
+#else
+  for (int i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(x[i]) ^ 0x80u;
+#endif
 }
 
 // Sum of each row of a [rows, n] int8 matrix (bias and zero-point corrections).
@@ -57,21 +42,29 @@ inline void row_sums_i8(const int8_t* w, int rows, int n, int32_t* out) {
   }
 }
 
-// An int8 weight matrix [rows, cols] prepared once for products with biased activations.
-// Long rows are stored with a stride padded to a multiple of 32 (zeros), so the vectorised dot
-// products never run a scalar tail; short rows (cols < 32, e.g. a first 3x3 layer on one channel)
-// are stored transposed and accumulated over rows instead, which vectorises without reductions.
+// An int8 weight matrix [rows, cols] (rows = output channels) prepared once for products with
+// biased activations, several activation vectors at a time (a small GEMM: pixels x channels).
+//   AVX-512 VNNI: [cols / 4][padded_rows][4] (cols padded to 4, rows to 16, zeros), so one vpdpbusd
+//                 adds 4 columns of 16 rows, the 4 activation bytes broadcast to every lane.
+//   portable:     rows of `stride` bytes padded to 32 (zeros), so the vectorised dot products run
+//                 no scalar tail; short rows (cols < 32, e.g. a first 3x3 layer on one channel) are
+//                 stored transposed and accumulated over rows instead, which vectorises without
+//                 reductions.
 struct PackedInt8Matrix {
   int rows = 0, cols = 0;
-  int stride = 0;  // length of the activation vectors multiply() reads (cols, padded)
+  int stride = 0;       // length of the activation vectors the products read (cols, padded)
+  int padded_rows = 0;  // length of the output rows they write (rows, padded)
   bool transposed = false;
   std::vector<int8_t> data;
   std::vector<int32_t> row_sums;  // sum of each row's weights
 
   void pack(const int8_t* weights, int rows, int cols);
-  // out[r] = sum_c x[c] * w[r, c]: x is biased (x + 128 as uint8) and `stride` long (the padding
-  // part may hold anything: it meets zero weights).
-  void multiply(const uint8_t* x, int32_t* out) const;
+  // For each of `count` activation vectors x_i = x + i * x_stride (biased, `stride` long; the padding
+  // part may hold anything: it meets zero weights):
+  //   out[i * out_stride + r] = start[r] + sum_c x_i[c] * w[r, c]   (start null: 0)
+  // for r < rows; entries up to padded_rows may be written too (out_stride >= padded_rows, and start
+  // holds padded_rows values when given).
+  void multiply(const uint8_t* x, int count, int x_stride, const int32_t* start, int32_t* out, int out_stride) const;
 };
 
 }  // namespace tinyfit::tflite::fast

@@ -43,7 +43,7 @@ void fully_connected_int8(const FullyConnectedParams& p, int batches, int depth,
   for (int b = 0; b < batches; ++b) {
     const int8_t* x = input + static_cast<int64_t>(b) * depth;
     bias_activations(x, depth, scratch.input.data());
-    prepared.int8.multiply(scratch.input.data(), acc);
+    prepared.int8.multiply(scratch.input.data(), 1, 0, nullptr, acc, 0);
     // sum (w + fo)(x + io) = sum w (x + 128) + (io - 128) sum w + fo sum x + depth fo io, exact in int32.
     int32_t x_sum = 0;
     if (p.filter_offset != 0)
@@ -69,7 +69,7 @@ void fully_connected_hybrid(const FullyConnectedParams& p, int batches, int dept
   int32_t* acc = scratch.acc.data();
   for (int b = 0; b < batches; ++b) {
     bias_activations(input + static_cast<int64_t>(b) * depth, depth, scratch.input.data());
-    prepared.int8.multiply(scratch.input.data(), acc);
+    prepared.int8.multiply(scratch.input.data(), 1, 0, nullptr, acc, 0);
     const float zero_point = batch_zero_point ? static_cast<float>(batch_zero_point[b]) : 0.0f;
     float* dst = output + static_cast<int64_t>(b) * units;
     for (int o = 0; o < units; ++o) {

@@ -2,6 +2,7 @@
 // int8 and hybrid; float sums in the reference order). Weights are prepared once in prepare.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -20,13 +21,13 @@ void prepare_fully_connected_weights(int depth, int units, const float* weights,
 void prepare_fully_connected_weights(int depth, int units, const int8_t* weights, FullyConnectedWeights* out);
 
 // Per-op work area: one input row biased to unsigned (fast/dot.hpp), padded to the packed weights'
-// stride, and one accumulator per unit.
+// stride, and one accumulator per unit (padded as the packed weights' rows).
 struct FullyConnectedScratch {
   std::vector<uint8_t> input;
   std::vector<int32_t> acc;
   void reserve(const FullyConnectedWeights& weights, int units) {
     input.assign(static_cast<size_t>(weights.int8.stride), 0);
-    acc.assign(static_cast<size_t>(units), 0);
+    acc.assign(static_cast<size_t>(std::max(units, weights.int8.padded_rows)), 0);
   }
 };
 

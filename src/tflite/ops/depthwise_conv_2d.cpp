@@ -29,7 +29,8 @@ struct DepthwiseData {
   std::vector<float> channel_scale;  // hybrid: one filter scale per output channel
   mutable ref::HybridInput hybrid;
   bool fast = false;
-  mutable std::vector<int32_t> acc;  // fast int8 / hybrid accumulators, one per output channel
+  fast::DepthwiseWeights weights;  // fast int8 with a constant filter (empty: the kernel reads the filter)
+  mutable fast::DepthwiseScratch scratch;
 };
 
 void prepare(const OpContext& ctx) {
@@ -101,6 +102,7 @@ void prepare(const OpContext& ctx) {
     if (!ref::activation_range_quantized(o.activation, output.quant.scale[0], p.output_offset, -128, 127,
                                          &p.quant_min, &p.quant_max))
       ctx.fail("unsupported fused activation");
+    if (d.fast && filter.is_constant) fast::prepare_depthwise_weights(p, d.filter, filter.as<int8_t>(), &d.weights);
   } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
     if (bias && bias->type != DType::Float32) ctx.fail("hybrid depthwise convolution needs a float32 bias");
     check_filter_scales();
@@ -113,7 +115,7 @@ void prepare(const OpContext& ctx) {
     ctx.fail(std::string("unsupported types: input ") + dtype_name(input.type) + ", filter " +
              dtype_name(filter.type) + ", output " + dtype_name(output.type));
   }
-  if (d.fast) d.acc.assign(static_cast<size_t>(out_c), 0);
+  if (d.fast) d.scratch.reserve(d.weights, p, d.filter, d.out);
 }
 
 void eval(const OpContext& ctx) {
@@ -136,8 +138,8 @@ void eval(const OpContext& ctx) {
       p.requant_scale = d.requant_scale.empty() ? nullptr : d.requant_scale.data();
       const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
       if (d.fast) {
-        fast::depthwise_conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), bias, d.out,
-                                  output.as<int8_t>(), d.acc.data());
+        fast::depthwise_conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), d.weights, bias, d.out,
+                                  output.as<int8_t>(), d.scratch);
       } else {
         ref::depthwise_conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), bias, d.out,
                                  output.as<int8_t>());
@@ -150,7 +152,7 @@ void eval(const OpContext& ctx) {
       if (d.fast) {
         fast::depthwise_conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(),
                                     d.hybrid.zero_points(), d.filter, filter.as<int8_t>(), d.channel_scale.data(),
-                                    bias, d.out, output.as<float>(), d.acc.data());
+                                    bias, d.out, output.as<float>(), d.scratch);
       } else {
         ref::depthwise_conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(),
                                    d.hybrid.zero_points(), d.filter, filter.as<int8_t>(), d.channel_scale.data(),
