@@ -187,7 +187,9 @@ TEST(Interpreter, ArenaReusesDeadTensors) {
   EXPECT_EQ(it.arena_bytes(), 2304u);
   // Every arena tensor is 64-byte aligned.
   for (const Tensor& t : it.tensors())
-    if (!t.is_constant && t.data) EXPECT_EQ(reinterpret_cast<uintptr_t>(t.data) % 64, 0u) << t.name;
+    if (!t.is_constant && t.data) {
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(t.data) % 64, 0u) << t.name;
+    }
 }
 
 TEST(Interpreter, FastMatchesReference) {
@@ -314,8 +316,12 @@ TEST(Interpreter, RunsPeerModels) {
                               code == static_cast<int32_t>(BuiltinOp::Pack);
       const bool heavy = code == static_cast<int32_t>(BuiltinOp::Conv2D) ||
                          code == static_cast<int32_t>(BuiltinOp::FullyConnected);
-      if (shape_math) EXPECT_TRUE(ref.node_folded(i)) << "node " << i;
-      if (heavy) EXPECT_FALSE(ref.node_folded(i)) << "node " << i;
+      if (shape_math) {
+        EXPECT_TRUE(ref.node_folded(i)) << "node " << i;
+      }
+      if (heavy) {
+        EXPECT_FALSE(ref.node_folded(i)) << "node " << i;
+      }
     }
     ASSERT_EQ(ref.num_inputs(), 1u);
     Tensor& in = ref.input(0);
