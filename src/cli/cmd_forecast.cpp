@@ -45,9 +45,10 @@ const Version kVersions[] = {
 struct ForecastArgs {
   std::string version, csv, data_dir, out = ".", loss = "l1", weights = "int8";
   uint64_t seed = 1;
-  int epochs = 0, hidden = 0, batch = 128, patience = 20;
+  int epochs = 0, hidden = -1, batch = 128, patience = 20;
   double lr = 3e-3;
-  bool per_tensor = false, flat_output = false;
+  std::string layout = "compact";
+  bool per_tensor = false, flat_output = false, no_metadata = false;
 };
 
 const Version& find_version(const std::string& name) {
@@ -89,6 +90,9 @@ nlohmann::json history_json(const train::TrainResult& t) {
 
 void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
   const Version& v = find_version(args.version);
+  if (args.weights == "hybrid" && !args.per_tensor)
+    throw Error("--weights hybrid needs --per-tensor: a hybrid FULLY_CONNECTED with per-row scales (version 12) "
+                "does not load in the official runtime tinyfit is checked against");
   const std::filesystem::path csv =
       args.csv.empty() ? data::require_path(data::resolve_data_dir(args.data_dir),
                                             "jena/jena_climate_10min_2021_2024.csv", "Jena weather CSV")
@@ -102,7 +106,7 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
     throw Error(csv.string() + ": too few rows for training, validation and test windows");
 
   train::ForecastJobOptions job;
-  job.hidden = args.hidden > 0 ? args.hidden : v.hidden;
+  job.hidden = args.hidden >= 0 ? args.hidden : v.hidden;
   job.trainer.epochs = args.epochs > 0 ? args.epochs : v.epochs;
   job.trainer.batch_size = args.batch;
   job.trainer.lr = args.lr;
@@ -120,7 +124,14 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
 
   std::filesystem::create_directories(args.out);
   const std::filesystem::path model_path = std::filesystem::path(args.out) / ("th_" + v.name + ".tflite");
-  tflite::write_model_file(result.model, model_path);
+  tflite::ModelDef model = result.model;
+  if (args.no_metadata) model.metadata.clear();
+  tflite::WriteOptions layout;
+  if (args.layout == "compact") {  // the official runtime reads it (tests/conformance/forecast_export_test.cpp)
+    layout.buffer_alignment = 4;
+    layout.both_code_fields = false;
+  }
+  tflite::write_model_file(model, model_path, layout);
   const size_t bytes = std::filesystem::file_size(model_path);
 
   // Evaluate what was written, not what was trained.
@@ -135,6 +146,7 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
       {"version", v.name}, {"model", model_path.string()}, {"bytes", bytes}, {"csv", csv.string()},
       {"description", result.weights.describe()},
       {"weights", args.weights}, {"per_channel", !args.per_tensor}, {"output_reshape", !args.flat_output},
+      {"layout", args.layout}, {"metadata", !args.no_metadata},
       {"normalisation", {{"mean", fd.norm.mean}, {"std", fd.norm.std}, {"folded", true}}},
       {"windows", {{"train", fd.train.count}, {"val", fd.val.count}, {"test", fd.test.count}}},
       {"training", {{"seed", args.seed}, {"epochs", job.trainer.epochs}, {"loss", args.loss},
@@ -189,18 +201,26 @@ void add_forecast_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Seed of the initial weights and batch order")->capture_default_str();
   cmd->add_option("--epochs", args->epochs, "Epochs (default: the version's)")->check(CLI::PositiveNumber);
-  cmd->add_option("--hidden", args->hidden, "Hidden units (default: a 16, b 10)")->check(CLI::PositiveNumber);
+  cmd->add_option("--hidden", args->hidden, "Hidden units, 0: linear (default: a 16, b 10)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--loss", args->loss, "l1 | mse")->check(CLI::IsMember({"l1", "mse"}))->capture_default_str();
   cmd->add_option("--batch", args->batch, "Mini-batch size")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--lr", args->lr, "Adam learning rate (cosine decay to 5 %)")->capture_default_str();
   cmd->add_option("--patience", args->patience, "Stop after N epochs without a better validation score (0: never)")
       ->capture_default_str();
   cmd->add_option("--weights", args->weights,
-                  "int8 (int8 constants -> DEQUANTIZE, float math) | hybrid (int8-weight FC) | float")
+                  "int8 (int8 constants -> DEQUANTIZE, float math) | hybrid (int8-weight FC, with --per-tensor) | float")
       ->check(CLI::IsMember({"int8", "hybrid", "float"}))
       ->capture_default_str();
   cmd->add_flag("--per-tensor", args->per_tensor, "One weight scale per tensor instead of one per output row");
   cmd->add_flag("--flat-output", args->flat_output, "Output [1, 12] (no RESHAPE to [1, 6, 2])");
+  cmd->add_option("--layout", args->layout,
+                  "compact (buffer data 4-byte aligned, operator codes in one field) | converter (16-byte "
+                  "aligned, both code fields)")
+      ->check(CLI::IsMember({"compact", "converter"}))
+      ->capture_default_str();
+  cmd->add_flag("--no-metadata", args->no_metadata,
+                "Write no tinyfit metadata (eval then needs --norm raw)");
   cmd->callback([args, &global] { run_forecast(*args, global); });
 }
 

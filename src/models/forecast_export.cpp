@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "core/error.hpp"
 #include "data/forecast_windows.hpp"
@@ -27,8 +28,9 @@ constexpr int kReshapeVersion = 1;
 
 void check_weights(const ForecastWeights& w) {
   const size_t h = static_cast<size_t>(w.hidden);
-  if (w.hidden < 1 || w.in_steps < 1 || w.out_steps < 1 || w.w1.size() != h * w.inputs() || w.b1.size() != h ||
-      w.w2.size() != static_cast<size_t>(w.outputs()) * h || w.b2.size() != static_cast<size_t>(w.outputs()))
+  if (w.hidden < 0 || w.in_steps < 1 || w.out_steps < 1 || w.w1.size() != h * w.inputs() || w.b1.size() != h ||
+      w.w2.size() != static_cast<size_t>(w.outputs()) * w.layer_inputs() ||
+      w.b2.size() != static_cast<size_t>(w.outputs()))
     throw Error("forecast export: weight arrays do not match hidden " + std::to_string(w.hidden) + " and " +
                 std::to_string(w.in_steps) + " -> " + std::to_string(w.out_steps) + " steps");
 }
@@ -99,13 +101,54 @@ std::vector<float> balance_skip(const ForecastWeights& w, FoldedForecast& f, flo
   return scales;
 }
 
-// The first layer on raw inputs: W1 (x - m) / s' = (W1 / s') x - (W1 / s') m, s' = std + eps. Divides
-// the columns here; the caller subtracts the mean term from b1 once the weights are final.
-void fold_input_normalisation(const ForecastNorm& norm, FoldedForecast& f) {
-  for (int j = 0; j < f.hidden; ++j)
-    for (int k = 0; k < f.inputs; ++k)
-      f.w1[static_cast<size_t>(j * f.inputs + k)] /= norm.std[static_cast<size_t>(k % data::kWeatherFeatures)] +
-                                                      data::kNormEpsilon;
+// The layer that reads the input, on raw values: W (x - m) / s' + b = (W / s') x + (b - (W / s') m),
+// s' = std + eps. First the columns are divided...
+void divide_by_std(const ForecastNorm& norm, std::vector<float>& w, int inputs) {
+  for (size_t i = 0; i < w.size(); ++i) w[i] /= norm.std[(i % static_cast<size_t>(inputs)) % data::kWeatherFeatures] + data::kNormEpsilon;
+}
+
+// ...then, once the weights and their scales (empty for float) are final, the mean term comes off the
+// bias, computed with the weights the runtime will use: the large constant part of raw inputs
+// (m ~ 80 % RH) then costs no rounding error, only the deviations x - m see int8 steps.
+void subtract_mean_term(const ForecastNorm& norm, const std::vector<float>& w, const std::vector<float>& scales,
+                        std::vector<float>& b, int inputs) {
+  const std::vector<float> used = scales.empty() ? w : dequantize(quantize_with_scales(w, scales));
+  for (size_t i = 0; i < used.size(); ++i)
+    b[i / static_cast<size_t>(inputs)] -= used[i] * norm.mean[(i % static_cast<size_t>(inputs)) % data::kWeatherFeatures];
+}
+
+// One scale per tensor, raw inputs: skip unit k computes g_k x + c_k and its W2 weights v_k carry
+// it to the output; the skip is exact when g_k and v_k are on their grids and g_k v_k == 1. With
+// the natural scales S1, S2 of the correction weights alone, g = q1 S1, v = q2 S2: S1 stays and S2
+// becomes 1 / (q1 q2 S1), where q1, q2 <= 127 maximise q1 q2 <= 1 / (S1 S2), so S2 grows least
+// (below 1 % whenever 1 / (S1 S2) >= 127). Relu is positively homogeneous, so the unit's row, bias
+// and column rescale freely. Returns {S1, S2}.
+std::pair<float, float> balance_skip_per_tensor(const ForecastWeights& w, FoldedForecast& f) {
+  float max1 = 0.0f, max2 = 0.0f;
+  for (int j = 0; j < w.hidden; ++j) {
+    for (int k = 0; k < f.inputs; ++k) max1 = std::max(max1, std::fabs(f.w1[static_cast<size_t>(j * f.inputs + k)]));
+    for (int r = 0; r < f.outputs; ++r) max2 = std::max(max2, std::fabs(f.w2[static_cast<size_t>(r * f.hidden + j)]));
+  }
+  float s1 = max1 > 0.0f ? max1 / 127.0f : 1.0f, s2 = max2 > 0.0f ? max2 / 127.0f : 1.0f;
+  const double room = 1.0 / (static_cast<double>(s1) * s2);
+  int q1 = 1, q2 = 1;
+  for (int a = 1; a <= 127; ++a) {
+    const int b = static_cast<int>(std::min(127.0, std::floor(room / a)));
+    if (b >= 1 && a * b > q1 * q2) q1 = a, q2 = b;
+  }
+  if (room < 1.0) s1 = 1.0f / s2;  // not even 1 x 1 fits: S1 grows instead
+  else s2 = static_cast<float>(1.0 / (static_cast<double>(q1) * q2 * s1));
+  const float g = static_cast<float>(q1) * s1;
+  for (int k = 0; k < data::kWeatherFeatures; ++k) {
+    const int unit = w.hidden + k;
+    const size_t at = static_cast<size_t>(unit * f.inputs + (w.in_steps - 1) * data::kWeatherFeatures + k);
+    const float lambda = g / f.w1[at];
+    f.w1[at] = g;
+    f.b1[static_cast<size_t>(unit)] *= lambda;
+    for (int r = k; r < f.outputs; r += data::kWeatherFeatures)
+      f.w2[static_cast<size_t>(r * f.hidden + unit)] = static_cast<float>(q2) * s2;
+  }
+  return {s1, s2};
 }
 
 }  // namespace
@@ -113,11 +156,14 @@ void fold_input_normalisation(const ForecastNorm& norm, FoldedForecast& f) {
 FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& o) {
   check_weights(w);
   const float skip_offset = o.skip_offset;
+  const bool linear = w.hidden == 0;
   FoldedForecast f;
   f.inputs = w.inputs();
   f.outputs = w.outputs();
-  const int extra = w.skip ? data::kWeatherFeatures : 0;
-  f.hidden = w.hidden + extra;
+  // The MLP's skip rides on two hidden units; the linear model adds it to its own weights.
+  const int extra = w.skip && !linear ? data::kWeatherFeatures : 0;
+  f.hidden = linear ? 0 : w.hidden + extra;
+  const int cols = linear ? f.inputs : f.hidden;  // of the output layer
   f.w1 = w.w1;
   f.b1 = w.b1;
   // Skip units: relu(x[last step][feature] + c) == x + c for every input above -c.
@@ -128,32 +174,43 @@ FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptio
     f.b1.push_back(skip_offset);
   }
   // Output r = step * 2 + feature: y = s_f * (W2 h + b2 + skip) + mean_f, s_f = std_f + eps.
-  f.w2.assign(static_cast<size_t>(f.outputs) * f.hidden, 0.0f);
+  f.w2.assign(static_cast<size_t>(f.outputs) * cols, 0.0f);
   f.b2.resize(static_cast<size_t>(f.outputs));
   for (int r = 0; r < f.outputs; ++r) {
     const int feature = r % data::kWeatherFeatures;
     const float s = w.norm.std[feature] + data::kNormEpsilon;
-    float* row = &f.w2[static_cast<size_t>(r) * f.hidden];
-    for (int j = 0; j < w.hidden; ++j) row[j] = s * w.w2[static_cast<size_t>(r) * w.hidden + j];
+    float* row = &f.w2[static_cast<size_t>(r) * cols];
+    for (int j = 0; j < w.layer_inputs(); ++j) row[j] = s * w.w2[static_cast<size_t>(r) * w.layer_inputs() + j];
     f.b2[static_cast<size_t>(r)] = s * w.b2[static_cast<size_t>(r)] + w.norm.mean[feature];
-    if (w.skip) {
+    if (w.skip && linear) {
+      row[(w.in_steps - 1) * data::kWeatherFeatures + feature] += s;
+    } else if (w.skip) {
       row[w.hidden + feature] = s;
       f.b2[static_cast<size_t>(r)] -= s * skip_offset;
     }
   }
   const bool quantized = o.weights != WeightFormat::Float32;
-  const bool balance = quantized && w.skip && o.per_channel && o.weights == WeightFormat::Int8Dequantize;
-  if (quantized)
-    f.w2_scales = balance ? balance_skip(w, f, skip_offset) : symmetric_scales(f.w2, f.outputs, o.per_channel);
-  fold_input_normalisation(w.norm, f);
+  if (linear) {
+    divide_by_std(w.norm, f.w2, f.inputs);
+    if (quantized) f.w2_scales = symmetric_scales(f.w2, f.outputs, o.per_channel);
+    subtract_mean_term(w.norm, f.w2, f.w2_scales, f.b2, f.inputs);
+    return f;
+  }
+  // Hybrid FCs quantize their input on the fly, so no weight grid makes the skip exact there.
+  const bool balance = quantized && w.skip && o.weights == WeightFormat::Int8Dequantize;
+  if (balance && o.per_channel) {
+    f.w2_scales = balance_skip(w, f, skip_offset);
+  } else if (quantized) {
+    f.w2_scales = symmetric_scales(f.w2, f.outputs, o.per_channel);
+  }
+  divide_by_std(w.norm, f.w1, f.inputs);
   if (quantized) f.w1_scales = symmetric_scales(f.w1, f.hidden, o.per_channel);
-  // b1 = b1n - W1 m with the weights the runtime will use: the large constant part of the raw
-  // inputs (m ~ 80 % RH) then costs no rounding error, only the deviations x - m see int8 steps.
-  const std::vector<float> w1 = quantized ? dequantize(quantize_with_scales(f.w1, f.w1_scales)) : f.w1;
-  for (int j = 0; j < f.hidden; ++j)
-    for (int k = 0; k < f.inputs; ++k)
-      f.b1[static_cast<size_t>(j)] -=
-          w1[static_cast<size_t>(j * f.inputs + k)] * w.norm.mean[static_cast<size_t>(k % data::kWeatherFeatures)];
+  if (balance && !o.per_channel) {
+    const auto [s1, s2] = balance_skip_per_tensor(w, f);
+    f.w1_scales = {s1};
+    f.w2_scales = {s2};
+  }
+  subtract_mean_term(w.norm, f.w1, f.w1_scales, f.b1, f.inputs);
   return f;
 }
 
@@ -201,17 +258,21 @@ tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOpt
   const int fc_version = !hybrid ? kFcFloatVersion : o.per_channel ? kFcHybridPerChannelVersion : kFcHybridVersion;
 
   // FULLY_CONNECTED reads the [1, 6, 2] input as one row of 12: no RESHAPE in front.
-  const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
-  const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
-  const int hidden = add_activation(m, {1, f.hidden});
-  tflite::OpOptions relu;
-  relu.activation = tflite::Activation::Relu;
-  add_op(m, BuiltinOp::FullyConnected, fc_version, {input, w1, b1}, hidden, relu);
+  int layer_input = input;
+  if (f.hidden > 0) {
+    const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
+    const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
+    layer_input = add_activation(m, {1, f.hidden});
+    tflite::OpOptions relu;
+    relu.activation = tflite::Activation::Relu;
+    add_op(m, BuiltinOp::FullyConnected, fc_version, {input, w1, b1}, layer_input, relu);
+  }
 
-  const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, f.hidden, o);
+  const int cols = f.hidden > 0 ? f.hidden : f.inputs;
+  const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, cols, o);
   const int b2 = add_constant(m, DType::Float32, {f.outputs}, f.b2);
   const int flat = add_activation(m, {1, f.outputs});
-  add_op(m, BuiltinOp::FullyConnected, fc_version, {hidden, w2, b2}, flat);
+  add_op(m, BuiltinOp::FullyConnected, fc_version, {layer_input, w2, b2}, flat);
 
   int output = flat;
   if (o.reshape_output) {

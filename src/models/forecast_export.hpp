@@ -37,6 +37,7 @@ struct ForecastExportOptions {
 // The two dense layers after folding (float), on raw inputs: hidden' = hidden + 2 skip units when skip is on. For
 // int8 weights, also the scales they are quantized with (the skip units are balanced so that the skip
 // stays exact; see balance_skip in the .cpp).
+// Linear model (ForecastWeights::hidden 0): hidden 0, w1 and b1 empty, w2 [outputs][inputs].
 struct FoldedForecast {
   int inputs = 12, hidden = 0, outputs = 12;
   std::vector<float> w1, b1, w2, b2;      // [hidden][inputs], [hidden], [outputs][hidden], [outputs]

@@ -18,17 +18,18 @@ std::vector<float> to_vector(const torch::Tensor& t) {
 }  // namespace
 
 std::string ForecastWeights::describe() const {
-  return "MLP " + std::to_string(inputs()) + "-" + std::to_string(hidden) + "-" + std::to_string(outputs()) +
-         (skip ? " + last-step skip" : "");
+  const std::string layers = hidden > 0 ? "MLP " + std::to_string(inputs()) + "-" + std::to_string(hidden) + "-"
+                                         : "linear " + std::to_string(inputs()) + "-";
+  return layers + std::to_string(outputs()) + (skip ? " + last-step skip" : "");
 }
 
 ForecastNetImpl::ForecastNetImpl(const ForecastNetOptions& options) : options_(options) {
-  if (options_.hidden() < 1 || options_.in_steps() < 1 || options_.out_steps() < 1)
-    throw Error("forecast net: hidden width and step counts must be positive");
+  if (options_.hidden() < 0 || options_.in_steps() < 1 || options_.out_steps() < 1)
+    throw Error("forecast net: the hidden width must be >= 0 and the step counts positive");
   const int in = options_.in_steps() * data::kWeatherFeatures;
   const int out = options_.out_steps() * data::kWeatherFeatures;
-  fc1_ = register_module("fc1", torch::nn::Linear(in, options_.hidden()));
-  fc2_ = register_module("fc2", torch::nn::Linear(options_.hidden(), out));
+  if (options_.hidden() > 0) fc1_ = register_module("fc1", torch::nn::Linear(in, options_.hidden()));
+  fc2_ = register_module("fc2", torch::nn::Linear(options_.hidden() > 0 ? options_.hidden() : in, out));
   // Start close to the skip path alone (persistence): a small correction layer, no offset.
   {
     torch::NoGradGuard no_grad;
@@ -42,7 +43,8 @@ ForecastNetImpl::ForecastNetImpl(const ForecastNetOptions& options) : options_(o
 
 torch::Tensor ForecastNetImpl::forward(const torch::Tensor& x) {
   const int64_t batch = x.size(0);
-  torch::Tensor y = fc2_(torch::relu(fc1_(x.reshape({batch, -1}))))
+  const torch::Tensor flat = x.reshape({batch, -1});
+  torch::Tensor y = fc2_(fc1_ ? torch::relu(fc1_(flat)) : flat)
                         .reshape({batch, options_.out_steps(), data::kWeatherFeatures});
   if (options_.skip()) y = y + x.select(1, options_.in_steps() - 1).unsqueeze(1);
   return y * scale_ + offset_;
@@ -54,8 +56,10 @@ ForecastWeights ForecastNetImpl::weights() const {
   w.out_steps = options_.out_steps();
   w.hidden = options_.hidden();
   w.skip = options_.skip();
-  w.w1 = to_vector(fc1_->weight);
-  w.b1 = to_vector(fc1_->bias);
+  if (fc1_) {
+    w.w1 = to_vector(fc1_->weight);
+    w.b1 = to_vector(fc1_->bias);
+  }
   w.w2 = to_vector(fc2_->weight);
   w.b2 = to_vector(fc2_->bias);
   w.norm = options_.norm();

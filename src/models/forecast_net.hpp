@@ -15,7 +15,9 @@
 namespace tinyfit::models {
 
 struct ForecastNetOptions {
-  TORCH_ARG(int, hidden) = 16;  // units of the MLP's hidden layer (the width option)
+  // Units of the MLP's hidden layer (the width option); 0: one linear layer, which with the skip is
+  // persistence plus a linear correction (a single FULLY_CONNECTED once exported).
+  TORCH_ARG(int, hidden) = 16;
   TORCH_ARG(bool, skip) = true; // add the de-normalised last input step to every output step
   TORCH_ARG(int, in_steps) = 6;
   TORCH_ARG(int, out_steps) = 6;
@@ -36,7 +38,7 @@ class ForecastNetImpl : public torch::nn::Module {
 
  private:
   ForecastNetOptions options_;
-  torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
+  torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};  // fc1_ null for the linear model
   torch::Tensor scale_, offset_;  // [2] buffers: std + eps, mean
 };
 TORCH_MODULE(ForecastNet);

@@ -20,16 +20,18 @@ struct ForecastNorm {
 };
 
 // y[s][f] = (std_f + eps) * (skip ? x[last][f] : 0) + mean_f + (std_f + eps) * (W2 relu(W1 x + b1) + b2)[s*2+f]
+// with x normalised; hidden 0: (W2 x + b2) (one linear layer, W1 and b1 empty).
 struct ForecastWeights {
   int in_steps = 6, out_steps = 6, hidden = 0;
   bool skip = true;
   std::vector<float> w1, b1;  // [hidden][in_steps*2], [hidden]
-  std::vector<float> w2, b2;  // [out_steps*2][hidden], [out_steps*2]
+  std::vector<float> w2, b2;  // [out_steps*2][hidden or in_steps*2], [out_steps*2]
   ForecastNorm norm;
 
   int inputs() const { return in_steps * 2; }
   int outputs() const { return out_steps * 2; }
-  std::string describe() const;  // "MLP 12-16-12 + skip"
+  int layer_inputs() const { return hidden > 0 ? hidden : inputs(); }  // of the output layer
+  std::string describe() const;  // "MLP 12-16-12 + last-step skip", "linear 12-12 + last-step skip"
 };
 
 }  // namespace tinyfit::models

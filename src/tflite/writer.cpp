@@ -20,7 +20,6 @@ namespace fb = flatbuffers;
 
 constexpr uint32_t kSchemaVersion = 3;
 constexpr int32_t kCustomOpcode = 32;     // BuiltinOperator CUSTOM
-constexpr size_t kBufferAlignment = 16;  // as the schema's force_align: int32/float data aligned in the file
 constexpr std::string_view kConverterMetadata[] = {"min_runtime_version", "CONVERSION_METADATA"};
 
 bool is_converter_metadata(const std::string& name) {
@@ -59,6 +58,8 @@ class Writer {
     std::vector<int> tensor_buffers;
     for (const TensorDef& t : model_.tensors) {
       tensor_buffers.push_back(plan_.add(model_.buffers[static_cast<size_t>(t.buffer)]));
+      size_t& align = alignment_[tensor_buffers.back()];
+      align = std::max({align, options_.buffer_alignment, dtype_size(t.type)});
     }
     std::vector<std::pair<const std::string*, int>> metadata;
     for (const auto& [name, bytes] : model_.metadata) {
@@ -93,7 +94,9 @@ class Writer {
     const auto& data = plan_.data();
     std::vector<fb::Offset<fb::Vector<uint8_t>>> vectors(data.size());
     for (size_t i = data.size(); i-- > 1;) {  // reverse: the file then lists them in index order
-      fbb_.ForceVectorAlignment(data[i]->size(), 1, kBufferAlignment);
+      const auto align = alignment_.find(static_cast<int>(i));  // metadata-only buffers: the option's
+      fbb_.ForceVectorAlignment(data[i]->size(), 1,
+                                align != alignment_.end() ? align->second : options_.buffer_alignment);
       vectors[i] = fbb_.CreateVector(*data[i]);
     }
     std::vector<fb::Offset<schema::Buffer>> tables;
@@ -137,7 +140,8 @@ class Writer {
     for (const auto& [code, version] : code_order_) {
       // Both fields, as modern converters write them: old runtimes read only the byte.
       const auto deprecated = static_cast<int8_t>(std::min<int32_t>(code, 127));
-      codes.push_back(schema::CreateOperatorCode(fbb_, deprecated, 0, version, code));
+      const int32_t builtin = options_.both_code_fields || code >= 127 ? code : 0;
+      codes.push_back(schema::CreateOperatorCode(fbb_, deprecated, 0, version, builtin));
     }
     return fbb_.CreateVector(codes);
   }
@@ -176,6 +180,7 @@ class Writer {
   std::map<std::pair<int32_t, int>, uint32_t> code_index_;
   std::vector<std::pair<int32_t, int>> code_order_;
   std::unordered_map<std::string, fb::uoffset_t> vectors_;
+  std::unordered_map<int, size_t> alignment_;  // file buffer index -> alignment of its data
   std::map<std::tuple<fb::uoffset_t, fb::uoffset_t, int>, fb::Offset<schema::QuantizationParameters>> quant_tables_;
 };
 

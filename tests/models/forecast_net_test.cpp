@@ -174,6 +174,55 @@ TEST(ForecastExport, Int8SkipIsExactAfterBalancing) {
   }
 }
 
+TEST(ForecastExport, Int8PerTensorSkipIsExactAfterBalancing) {
+  ForecastNet net = make_net(10, true);
+  const ForecastWeights w = net->weights();
+  const ForecastExportOptions o{.weights = WeightFormat::Int8Dequantize, .per_channel = false};
+  const FoldedForecast f = fold_forecast(w, o);
+  ASSERT_EQ(f.w1_scales.size(), 1u);
+  ASSERT_EQ(f.w2_scales.size(), 1u);
+  const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
+  const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
+  for (int k = 0; k < 2; ++k) {
+    const int unit = w.hidden + k;
+    const float g = w1[static_cast<size_t>(unit * 12 + 10 + k)];
+    for (int r = k; r < 12; r += 2) EXPECT_NEAR(g * w2[static_cast<size_t>(r * f.hidden + unit)], 1.0f, 1e-6) << r;
+  }
+  // The correction weights keep their natural grids: W1's exactly, W2's within 1 % unless even
+  // 127 x 127 steps cannot reach g v = 1 (then W2's grows by the shortfall, as little as possible).
+  float max1 = 0, max2 = 0;
+  for (int j = 0; j < w.hidden; ++j) {
+    for (int k = 0; k < 12; ++k) max1 = std::max(max1, std::fabs(f.w1[static_cast<size_t>(j * 12 + k)]));
+    for (int r = 0; r < 12; ++r) max2 = std::max(max2, std::fabs(f.w2[static_cast<size_t>(r * f.hidden + j)]));
+  }
+  EXPECT_LE(f.w1_scales[0], max1 / 127 * 1.0001f);
+  EXPECT_EQ(f.w1_scales[0], max1 / 127);
+  const double shortfall = 127.0 * 127.0 * (max1 / 127) * (max2 / 127);
+  EXPECT_LE(f.w2_scales[0], max2 / 127 * std::max(1.01, 1.0001 / shortfall));
+  // And the exported file is the dequantized arithmetic.
+  const torch::Tensor x = torch::randn({64, 6, 2});
+  const auto out = run_exported(w, o, x);
+  const auto expected = folded_forward(w, o, x);
+  for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], expected[i], 2e-3) << i;
+}
+
+TEST(ForecastExport, LinearModelIsOneFullyConnected) {
+  ForecastNet net = make_net(0, true);
+  EXPECT_EQ(net->weights().describe(), "linear 12-12 + last-step skip");
+  const torch::Tensor x = torch::randn({64, 6, 2}) * 2;
+  const torch::Tensor ref = net->forward(x).detach();
+  EXPECT_LT(max_abs_diff(run_exported(net->weights(), {.weights = WeightFormat::Float32}, x), ref), 2e-4);
+  const ForecastExportOptions o{.weights = WeightFormat::Int8Dequantize};
+  const tflite::ModelDef m = export_tflite(net->weights(), o);
+  ASSERT_EQ(m.operators.size(), 3u);  // DEQUANTIZE, FC, RESHAPE
+  EXPECT_EQ(m.operators[1].inputs[0], m.inputs[0]);
+  // int8: the skip (weight ~1 on the last step) and the correction share each row's scale.
+  const FoldedForecast f = fold_forecast(net->weights(), o);
+  EXPECT_TRUE(f.w1.empty());
+  EXPECT_EQ(f.w2.size(), 144u);
+  EXPECT_LT(max_abs_diff(run_exported(net->weights(), o, x), ref), 1.5);
+}
+
 TEST(ForecastExport, RejectsInconsistentWeights) {
   ForecastWeights w;
   w.hidden = 3;

@@ -313,5 +313,29 @@ TEST(Writer, ZlibAndFiles) {
   std::filesystem::remove_all(dir);
 }
 
+// The compact layout (4-byte buffer alignment, codes < 127 in the byte field only) reads back as the
+// same model, is smaller, and keeps builtin_code for codes past 127.
+TEST(Writer, CompactLayoutRoundTripsSmaller) {
+  ModelDef m = hand_built();
+  OperatorDef big;
+  big.opcode = 130;
+  big.inputs = {0};
+  big.outputs = {0};
+  m.operators.push_back(big);
+  const WriteOptions compact{.buffer_alignment = 4, .both_code_fields = false};
+  const std::vector<uint8_t> small = write_model(m, compact);
+  EXPECT_LT(small.size(), write_model(m).size());
+  expect_same_model(m, read_model(small, "compact"));
+  const std::string json = test_files::json_from_flatbuffer(small);
+  EXPECT_EQ(json.find("\"builtin_code\": 9"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"deprecated_builtin_code\": 127,\n      \"builtin_code\": 130"), std::string::npos) << json;
+  for (size_t buffer = 1; buffer < m.buffers.size(); ++buffer) {
+    const auto& data = m.buffers[buffer];
+    const auto at = std::find_end(small.begin(), small.end(), data.begin(), data.end());
+    ASSERT_NE(at, small.end());
+    EXPECT_EQ((at - small.begin()) % 4, 0) << "buffer " << buffer;
+  }
+}
+
 }  // namespace
 }  // namespace tinyfit::tflite

@@ -1,0 +1,106 @@
+// Every file `tinyfit forecast` can write runs in the official TensorFlow Lite runtime with the same
+// outputs as in tinyfit's interpreter: a quick training (2 epochs) per export variant through the
+// CLI, then both runtimes on the raw test windows (relative 1e-5 of the output range). Skips without
+// the Jena data, the tinyfit binary (built without LibTorch) or npm.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unistd.h>
+
+#include "conformance/official_runner.hpp"
+#include "data/forecast_windows.hpp"
+#include "data/weather_csv.hpp"
+#include "models/forecast_weights.hpp"
+#include "tflite/batch_runner.hpp"
+#include "tflite/reader.hpp"
+
+namespace tinyfit::test {
+namespace {
+namespace fs = std::filesystem;
+
+struct Variant {
+  const char* name;
+  const char* args;  // appended to `tinyfit forecast`
+};
+
+// Hybrid FCs only per tensor: the command refuses per-row hybrid (FULLY_CONNECTED version 12 does
+// not load in the pinned official runtime).
+const Variant kVariants[] = {
+    {"int8_per_row", "--hidden 4 --weights int8"},
+    {"int8_per_tensor", "--hidden 4 --weights int8 --per-tensor"},
+    {"int8_flat", "--hidden 4 --weights int8 --flat-output"},
+    {"int8_converter_layout", "--hidden 4 --weights int8 --layout converter"},
+    {"int8_no_metadata", "--hidden 4 --weights int8 --per-tensor --no-metadata"},
+    {"int8_linear", "--hidden 0 --weights int8"},
+    {"int8_linear_per_tensor", "--hidden 0 --weights int8 --per-tensor"},
+    {"hybrid_per_tensor", "--hidden 4 --weights hybrid --per-tensor"},
+    {"float", "--hidden 4 --weights float"},
+    {"float_linear_flat", "--hidden 0 --weights float --flat-output"},
+};
+
+fs::path data_root() {
+  const char* env = std::getenv("TINYFIT_DATA");
+  return env && *env ? fs::path(env) : fs::path(TINYFIT_DEFAULT_DATA);
+}
+
+fs::path jena_csv() { return data_root() / "jena" / "jena_climate_10min_2021_2024.csv"; }
+
+const data::WindowSet& raw_test_windows() {
+  static const data::WindowSet windows =
+      data::make_forecast_data(data::read_weather_csv(jena_csv()), models::kRawInputs).test;
+  return windows;
+}
+
+class ForecastExport : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(ForecastExport, OfficialRuntimeGivesTinyfitsOutputs) {
+  const Variant& v = GetParam();
+  if (!fs::exists(jena_csv())) GTEST_SKIP() << "no Jena data at " << jena_csv();
+  if (!fs::exists(TINYFIT_BINARY)) GTEST_SKIP() << "tinyfit not built (LibTorch absent)";
+  std::string why;
+  const auto modules = official_runtime_modules(&why);
+  if (!modules) GTEST_SKIP() << "official runtime unavailable: " << why;
+
+  const fs::path out = fs::temp_directory_path() / ("tinyfit_fc_export_" + std::string(v.name) + "_" +
+                                                    std::to_string(::getpid()));
+  const std::string cmd = std::string(TINYFIT_BINARY) + " -q forecast --version b --epochs 2 --csv " +
+                          jena_csv().string() + " --out " + out.string() + " " + v.args + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const fs::path model_path = out / "th_b.tflite";
+
+  const data::WindowSet& w = raw_test_windows();
+  const tflite::ModelDef model = tflite::read_model_file(model_path);
+  const auto fast = tflite::run_batch(model, w.inputs, w.count, {.reference_only = false});
+  const auto ref = tflite::run_batch(model, w.inputs, w.count, {.reference_only = true});
+  std::string error;
+  const auto official = run_official(*modules, model_path, w.inputs, w.count, &error);
+  ASSERT_EQ(official.size(), fast.size()) << v.name << ": " << error;
+
+  double range = 1.0, diff_fast = 0.0, diff_ref = 0.0;
+  for (size_t i = 0; i < official.size(); ++i) {
+    range = std::max(range, std::fabs(static_cast<double>(official[i])));
+    diff_fast = std::max(diff_fast, std::fabs(static_cast<double>(fast[i]) - official[i]));
+    diff_ref = std::max(diff_ref, std::fabs(static_cast<double>(ref[i]) - official[i]));
+  }
+  // The MAE the command reported is the official runtime's too.
+  const auto reported = nlohmann::json::parse(std::ifstream(out / "th_b.json"))["test"]["mae"];
+  const auto mae = data::mae(official, w.labels);
+  std::printf("  %-24s %5zu bytes  official MAE T %.4f RH %.4f  max |tinyfit - official| fast %.3g, reference %.3g\n",
+              v.name, static_cast<size_t>(fs::file_size(model_path)), mae[0], mae[1], diff_fast, diff_ref);
+  EXPECT_LE(diff_fast, 1e-5 * range) << v.name;
+  EXPECT_LE(diff_ref, 1e-5 * range) << v.name;
+  EXPECT_NEAR(mae[0], reported["T"].get<double>(), 1e-5) << v.name;
+  EXPECT_NEAR(mae[1], reported["RH"].get<double>(), 1e-5) << v.name;
+  fs::remove_all(out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, ForecastExport, ::testing::ValuesIn(kVariants),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace tinyfit::test
