@@ -1,5 +1,6 @@
 #include "dsp/features.hpp"
 
+#include <cmath>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -55,8 +56,8 @@ void FeatureOptions::validate() const {
       << sample_rate;
     bad_field("upper_hz", s.str());
   }
-  if (num_coefficients < 1 || num_coefficients > num_mel_bins || num_coefficients > kMaxCoefficients) {
-    bad_field("num_coefficients", std::to_string(num_coefficients) + " must be between 1 and num_mel_bins (" +
+  if (num_coefficients < 0 || num_coefficients > num_mel_bins || num_coefficients > kMaxCoefficients) {
+    bad_field("num_coefficients", std::to_string(num_coefficients) + " must be 0 (log-mel) or between 1 and num_mel_bins (" +
                                       std::to_string(num_mel_bins) + "), at most " +
                                       std::to_string(kMaxCoefficients));
   }
@@ -67,6 +68,9 @@ std::string FeatureOptions::describe() const {
   if (resize > 0) {
     s << "STFT " << sample_rate << " Hz, " << frame_length << "/" << frame_step << ", resized " << resize << "x"
       << resize;
+  } else if (num_coefficients == 0) {
+    s << "log-mel " << sample_rate << " Hz, " << frame_length << "/" << frame_step << ", " << num_mel_bins << " mel "
+      << lower_hz << "-" << upper_hz << " Hz";
   } else {
     s << "MFCC " << sample_rate << " Hz, " << frame_length << "/" << frame_step << ", " << num_mel_bins << " mel "
       << lower_hz << "-" << upper_hz << " Hz, " << num_coefficients << " coeff";
@@ -94,13 +98,13 @@ FeatureExtractor::FeatureExtractor(const FeatureOptions& options, int input_rate
     used_frames_ = resizer_->used_rows();
   } else {
     mel_.emplace(options.num_mel_bins, bins, options.sample_rate, options.lower_hz, options.upper_hz);
-    mfcc_.emplace(options.num_mel_bins, options.num_coefficients);
+    if (options.num_coefficients > 0) mfcc_.emplace(options.num_mel_bins, options.num_coefficients);
   }
 }
 
 std::array<int, 2> FeatureExtractor::output_shape() const {
   if (resizer_) return {options_.resize, options_.resize};
-  return {static_cast<int>(frames_), options_.num_coefficients};
+  return {static_cast<int>(frames_), mfcc_ ? options_.num_coefficients : options_.num_mel_bins};
 }
 
 size_t FeatureExtractor::output_size() const {
@@ -139,11 +143,17 @@ void FeatureExtractor::compute_mfcc(std::span<const Sample> signal, std::span<fl
   Stft::Workspace workspace = stft_.make_workspace();
   std::vector<float> magnitude(stft_.num_bins());
   std::vector<float> mel(mel_->num_mel_bins());
-  const int coefficients = mfcc_->num_coefficients();
+  const int columns = output_shape()[1];
   for (size_t f = 0; f < frames_; ++f) {
     stft_.frame_magnitude(signal.data() + f * stft_.frame_step(), magnitude.data(), workspace);
-    mel_->apply(magnitude.data(), mel.data());
-    mfcc_->apply(mel.data(), out.data() + f * coefficients);
+    float* row = out.data() + f * columns;
+    if (mfcc_) {
+      mel_->apply(magnitude.data(), mel.data());
+      mfcc_->apply(mel.data(), row);
+    } else {  // log-mel: the MFCC's input, ln(mel + 1e-6) as tf.math.log computes it, without the DCT
+      mel_->apply(magnitude.data(), row);
+      for (int m = 0; m < columns; ++m) row[m] = std::log(row[m] + kLogMelOffset);
+    }
   }
 }
 

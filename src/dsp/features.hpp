@@ -24,7 +24,7 @@ struct FeatureOptions {
   int num_mel_bins = 40;
   double lower_hz = 20.0;
   double upper_hz = 4000.0;
-  int num_coefficients = 10;    // MFCC coefficients kept
+  int num_coefficients = 10;    // MFCC coefficients kept; 0: log-mel (num_mel_bins columns, no DCT)
   int resize = 0;               // 0: MFCC. >0: |STFT| bilinearly resized to resize x resize (no mel)
   void validate() const;        // throws tinyfit::Error naming the bad field
   std::string describe() const; // e.g. "MFCC 16000 Hz, 640/320, 40 mel 20-4000 Hz, 10 coeff"
