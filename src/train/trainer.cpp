@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <cmath>
 #include <numeric>
 #include <random>
 
+#include <torch/nn/functional/loss.h>
 #include <torch/optim/adam.h>
+#include <torch/optim/adamw.h>
 #include <torch/utils.h>
 
 #include "core/error.hpp"
@@ -34,16 +37,37 @@ void check(const Dataset& train, const Dataset& val, const TrainerOptions& o) {
     throw Error("trainer: epochs, batch size, learning rate and threads must be positive");
 }
 
+// Parameters and buffers: a BatchNorm's running statistics belong to its checkpoint.
+std::vector<torch::Tensor> state(torch::nn::Module& m) {
+  std::vector<torch::Tensor> s = m.parameters();
+  for (const auto& b : m.buffers()) s.push_back(b);
+  return s;
+}
+
 std::vector<torch::Tensor> snapshot(torch::nn::Module& m) {
   std::vector<torch::Tensor> s;
-  for (const auto& p : m.parameters()) s.push_back(p.detach().clone());
+  for (const auto& t : state(m)) s.push_back(t.detach().clone());
   return s;
 }
 
 void restore(torch::nn::Module& m, const std::vector<torch::Tensor>& s) {
   torch::NoGradGuard no_grad;
-  auto params = m.parameters();
-  for (size_t i = 0; i < params.size(); ++i) params[i].copy_(s[i]);
+  auto tensors = state(m);
+  for (size_t i = 0; i < tensors.size(); ++i) tensors[i].copy_(s[i]);
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(torch::nn::Module& m, const TrainerOptions& o) {
+  if (o.adamw)
+    return std::make_unique<torch::optim::AdamW>(m.parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+  return std::make_unique<torch::optim::Adam>(m.parameters(), torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+}
+
+// Linear warm-up over warmup_epochs, then cosine decay from lr to lr * final_lr_fraction.
+double learning_rate(const TrainerOptions& o, int epoch) {
+  if (epoch <= o.warmup_epochs) return o.lr * epoch / (o.warmup_epochs + 1);
+  const int decay_epochs = o.epochs - o.warmup_epochs;
+  const double t = decay_epochs > 1 ? static_cast<double>(epoch - o.warmup_epochs - 1) / (decay_epochs - 1) : 0.0;
+  return o.lr * (o.final_lr_fraction + (1.0 - o.final_lr_fraction) * 0.5 * (1.0 + std::cos(kPi * t)));
 }
 
 }  // namespace
@@ -51,10 +75,22 @@ void restore(torch::nn::Module& m, const std::vector<torch::Tensor>& s) {
 Loss parse_loss(const std::string& name) {
   if (name == "mse") return Loss::Mse;
   if (name == "l1") return Loss::L1;
-  throw Error("unknown loss '" + name + "' (use mse or l1)");
+  if (name == "ce") return Loss::CrossEntropy;
+  throw Error("unknown loss '" + name + "' (use mse, l1 or ce)");
 }
 
-const char* loss_name(Loss loss) { return loss == Loss::Mse ? "mse" : "l1"; }
+const char* loss_name(Loss loss) { return loss == Loss::Mse ? "mse" : loss == Loss::L1 ? "l1" : "ce"; }
+
+double evaluate_accuracy(const Forward& forward, const Dataset& data, int64_t batch) {
+  torch::NoGradGuard no_grad;
+  int64_t correct = 0;
+  for (int64_t begin = 0; begin < data.size(); begin += batch) {
+    const int64_t end = std::min(data.size(), begin + batch);
+    const torch::Tensor predicted = forward(data.inputs.slice(0, begin, end)).argmax(1);
+    correct += predicted.eq(data.targets.slice(0, begin, end)).sum().item<int64_t>();
+  }
+  return 100.0 * static_cast<double>(correct) / static_cast<double>(data.size());
+}
 
 std::vector<double> evaluate_mae(const Forward& forward, const Dataset& data, int64_t batch) {
   torch::NoGradGuard no_grad;
@@ -72,12 +108,15 @@ std::vector<double> evaluate_mae(const Forward& forward, const Dataset& data, in
 }
 
 TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset& train, const Dataset& val,
-                const TrainerOptions& o, const ProgressCallback& progress) {
+                const TrainerOptions& o, const ProgressCallback& progress, const Augment& augment) {
   check(train, val, o);
   // A fixed thread count keeps the reductions' order, hence the bytes of the result, reproducible.
   torch::set_num_threads(o.threads);
-  const torch::Tensor weights = feature_weight_tensor(o, train.targets.size(-1));
-  torch::optim::Adam optimizer(module.parameters(), torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+  const bool classify = o.loss == Loss::CrossEntropy;
+  const torch::Tensor weights = classify ? torch::Tensor() : feature_weight_tensor(o, train.targets.size(-1));
+  const auto optimizer = make_optimizer(module, o);
+  namespace F = torch::nn::functional;
+  const auto ce = F::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing);
   std::mt19937_64 shuffle_rng(o.seed);
   std::vector<int64_t> order(static_cast<size_t>(train.size()));
   std::iota(order.begin(), order.end(), 0);
@@ -88,9 +127,8 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
   const auto start = std::chrono::steady_clock::now();
   int since_best = 0;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-    const double t = o.epochs > 1 ? static_cast<double>(epoch - 1) / (o.epochs - 1) : 0.0;
-    const double lr = o.lr * (o.final_lr_fraction + (1.0 - o.final_lr_fraction) * 0.5 * (1.0 + std::cos(kPi * t)));
-    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    const double lr = learning_rate(o, epoch);
+    for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
 
     module.train();
     std::shuffle(order.begin(), order.end(), shuffle_rng);
@@ -99,11 +137,19 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
     int batches = 0;
     for (int64_t begin = 0; begin < train.size(); begin += o.batch_size) {
       const torch::Tensor idx = index.slice(0, begin, std::min(train.size(), begin + o.batch_size));
-      const torch::Tensor diff = (forward(train.inputs.index_select(0, idx)) - train.targets.index_select(0, idx)) * weights;
-      const torch::Tensor loss = o.loss == Loss::Mse ? diff.pow(2).mean() : diff.abs().mean();
-      optimizer.zero_grad();
+      torch::Tensor inputs = train.inputs.index_select(0, idx);
+      if (augment) inputs = augment(inputs);
+      const torch::Tensor out = forward(inputs), targets = train.targets.index_select(0, idx);
+      torch::Tensor loss;
+      if (classify) {
+        loss = F::cross_entropy(out, targets, ce);
+      } else {
+        const torch::Tensor diff = (out - targets) * weights;
+        loss = o.loss == Loss::Mse ? diff.pow(2).mean() : diff.abs().mean();
+      }
+      optimizer->zero_grad();
       loss.backward();
-      optimizer.step();
+      optimizer->step();
       loss_sum += loss.item<double>();
       ++batches;
     }
@@ -113,9 +159,14 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
     r.epoch = epoch;
     r.epochs = o.epochs;
     r.train_loss = loss_sum / batches;
-    r.val_mae = evaluate_mae(forward, val);
-    for (size_t f = 0; f < r.val_mae.size(); ++f)
-      r.val_score += r.val_mae[f] * (o.feature_weights.empty() ? 1.0 : o.feature_weights[f]);
+    if (classify) {
+      r.val_accuracy = evaluate_accuracy(forward, val);
+      r.val_score = 100.0 - r.val_accuracy;
+    } else {
+      r.val_mae = evaluate_mae(forward, val);
+      for (size_t f = 0; f < r.val_mae.size(); ++f)
+        r.val_score += r.val_mae[f] * (o.feature_weights.empty() ? 1.0 : o.feature_weights[f]);
+    }
     r.best = r.val_score < result.best_score;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.eta_seconds = r.seconds / epoch * (o.epochs - epoch);

@@ -12,26 +12,33 @@
 
 namespace tinyfit::train {
 
-// Inputs [N, ...] and targets [N, ..., features], float32.
+// Inputs [N, ...] and targets [N, ..., features], float32; for Loss::CrossEntropy, targets are class
+// indices [N], int64.
 struct Dataset {
   torch::Tensor inputs, targets;
   int64_t size() const { return inputs.size(0); }
 };
 
 using Forward = std::function<torch::Tensor(const torch::Tensor&)>;
+// Applied to every training batch's inputs (data augmentation); never to validation data.
+using Augment = std::function<torch::Tensor(const torch::Tensor&)>;
 
 // Trains `module` (whose forward is `forward`) in place; on return it holds the weights of the
 // epoch with the best validation score. Throws Error for empty or mismatched data or bad options.
+// The best checkpoint includes the buffers (BatchNorm running statistics).
 TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset& train, const Dataset& val,
-                const TrainerOptions& options, const ProgressCallback& progress = {});
+                const TrainerOptions& options, const ProgressCallback& progress = {}, const Augment& augment = {});
 
 template <class Holder>  // a TORCH_MODULE holder (ForecastNet, ...)
 TrainResult fit(Holder& model, const Dataset& train, const Dataset& val, const TrainerOptions& options,
-                const ProgressCallback& progress = {}) {
-  return fit(*model, [&model](const torch::Tensor& x) { return model->forward(x); }, train, val, options, progress);
+                const ProgressCallback& progress = {}, const Augment& augment = {}) {
+  return fit(*model, [&model](const torch::Tensor& x) { return model->forward(x); }, train, val, options, progress,
+             augment);
 }
 
 // Per-feature MAE of forward(inputs) against targets, in batches, without gradients.
 std::vector<double> evaluate_mae(const Forward& forward, const Dataset& data, int64_t batch = 4096);
+// Percent of rows whose arg max of forward(inputs) equals the class index target.
+double evaluate_accuracy(const Forward& forward, const Dataset& data, int64_t batch = 512);
 
 }  // namespace tinyfit::train

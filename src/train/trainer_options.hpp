@@ -9,8 +9,9 @@
 
 namespace tinyfit::train {
 
-enum class Loss { Mse, L1 };
-Loss parse_loss(const std::string& name);  // "mse" | "l1"; Error otherwise
+// CrossEntropy: classification; targets are class indices and the validation score is the error rate.
+enum class Loss { Mse, L1, CrossEntropy };
+Loss parse_loss(const std::string& name);  // "mse" | "l1" | "ce"; Error otherwise
 const char* loss_name(Loss loss);
 
 struct TrainerOptions {
@@ -23,6 +24,9 @@ struct TrainerOptions {
   uint64_t seed = 1;                // batch order (the caller seeds the initial weights)
   int patience = 20;                // stop after this many epochs without a better validation score; 0: never
   int threads = 2;                  // LibTorch intra-op threads (fixed, so runs are reproducible)
+  bool adamw = false;               // AdamW (decoupled weight decay) instead of Adam's L2 penalty
+  int warmup_epochs = 0;            // linear warm-up to lr before the cosine decay (one-cycle-like)
+  double label_smoothing = 0.0;     // CrossEntropy only
   // Per-feature (last dimension) weights of the loss and of the validation score (sum of weighted
   // per-feature MAEs). Empty: all 1.
   std::vector<float> feature_weights;
@@ -31,7 +35,8 @@ struct TrainerOptions {
 struct EpochReport {
   int epoch = 0, epochs = 0;    // 1-based
   double train_loss = 0.0;      // mean over the epoch's batches
-  std::vector<double> val_mae;  // per feature, physical units
+  std::vector<double> val_mae;  // per feature, physical units (regression losses)
+  double val_accuracy = 0.0;    // percent correct (CrossEntropy)
   double val_score = 0.0;       // what the best checkpoint is chosen on (lower is better)
   bool best = false;            // this epoch's weights are the best so far
   double seconds = 0.0;         // since the start of training

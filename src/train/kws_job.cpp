@@ -1,0 +1,96 @@
+#include "train/kws_job.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <torch/utils.h>
+
+#include "core/error.hpp"
+#include "models/kws_net.hpp"
+#include "train/trainer.hpp"
+
+namespace tinyfit::train {
+
+namespace {
+
+Dataset to_dataset(const dsp::SplitFeatures& f) {
+  const int64_t n = static_cast<int64_t>(f.size());
+  torch::Tensor x = torch::from_blob(const_cast<float*>(f.values.data()), {n, f.rows, f.cols}, torch::kFloat32).clone();
+  std::vector<int64_t> labels(f.labels.begin(), f.labels.end());
+  return {x, torch::tensor(labels, torch::kInt64)};
+}
+
+// Per-sample masks [B, n] of `count` random bands of width 0..max_width along a dimension of size n.
+torch::Tensor band_masks(int64_t batch, int64_t n, int count, int max_width) {
+  torch::Tensor mask = torch::zeros({batch, n}, torch::kBool);
+  if (max_width <= 0) return mask;
+  const torch::Tensor pos = torch::arange(n).unsqueeze(0);
+  for (int i = 0; i < count; ++i) {
+    const torch::Tensor width = torch::randint(0, std::min<int64_t>(max_width, n) + 1, {batch, 1});
+    const torch::Tensor start = (torch::rand({batch, 1}) * (n - width + 1).to(torch::kFloat32)).floor().to(torch::kInt64);
+    mask = mask | ((pos >= start) & (pos < start + width));
+  }
+  return mask;
+}
+
+// x [B, T, F] -> shifted in time (silence frames shifted in) and SpecAugment-masked to `fill`.
+torch::Tensor augment(const torch::Tensor& x, const torch::Tensor& silence, float fill, const KwsAugmentOptions& a) {
+  const int64_t b = x.size(0), t = x.size(1), f = x.size(2);
+  torch::Tensor y = x;
+  if (a.time_shift > 0) {
+    const int64_t s = a.time_shift;
+    const torch::Tensor pad = silence.unsqueeze(0).expand({b, s, f});
+    const torch::Tensor padded = torch::cat({pad, x, pad}, 1);
+    const torch::Tensor shift = torch::randint(-s, s + 1, {b, 1});
+    const torch::Tensor rows = (torch::arange(t).unsqueeze(0) + s - shift).unsqueeze(2).expand({b, t, f});
+    y = padded.gather(1, rows);
+  }
+  const torch::Tensor time = band_masks(b, t, a.time_masks, a.time_mask).unsqueeze(2);
+  const torch::Tensor freq = band_masks(b, f, a.freq_masks, a.freq_mask).unsqueeze(1);
+  return torch::where(time | freq, torch::full({}, fill), y);
+}
+
+}  // namespace
+
+KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::SplitFeatures& val_features,
+                       const dsp::FeatureOptions& features, const std::vector<float>& silence,
+                       const KwsJobOptions& options, const ProgressCallback& progress) {
+  if (train_features.size() == 0 || val_features.size() == 0) throw Error("kws training: empty training or validation split");
+  if (train_features.rows != val_features.rows || train_features.cols != val_features.cols)
+    throw Error("kws training: training and validation features differ in shape");
+  if (silence.size() != static_cast<size_t>(train_features.cols))
+    throw Error("kws training: the silence frame has " + std::to_string(silence.size()) + " values, expected " +
+                std::to_string(train_features.cols));
+  torch::manual_seed(options.trainer.seed);
+  torch::set_num_threads(options.trainer.threads);
+  const Dataset train = to_dataset(train_features), val = to_dataset(val_features);
+
+  KwsJobResult r;
+  r.arch = options.arch;
+  r.arch.rows = train_features.rows;
+  r.arch.cols = train_features.cols;
+  // One scalar mean / std over all training values: folds exactly into the VALID stem.
+  r.input_mean = train.inputs.mean().item<float>();
+  r.input_std = train.inputs.std().item<float>();
+  models::KwsNet net(r.arch, r.input_mean, r.input_std);
+
+  TrainerOptions trainer = options.trainer;
+  trainer.loss = Loss::CrossEntropy;
+  const torch::Tensor silence_row = torch::tensor(silence).unsqueeze(0);
+  Augment aug;
+  if (options.augment_enabled)
+    aug = [&](const torch::Tensor& x) { return augment(x, silence_row, r.input_mean, options.augment); };
+  r.training = fit(net, train, val, trainer, progress, aug);
+
+  net->eval();
+  r.val_accuracy = evaluate_accuracy([&net](const torch::Tensor& x) { return net->forward(x); }, val);
+  r.folded = net->fold();
+  r.val_accuracy_folded = evaluate_accuracy([&r](const torch::Tensor& x) { return models::run_folded(r.folded, x); }, val);
+  const int stride = std::max(1, options.calibration_stride);
+  r.ranges = models::calibrate(r.folded, train.inputs.slice(0, 0, train.size(), stride));
+  r.float_model = models::export_kws(r.folded, features, models::KwsWeightFormat::Float32);
+  r.int8_model = models::export_kws(r.folded, features, models::KwsWeightFormat::Int8, r.ranges);
+  return r;
+}
+
+}  // namespace tinyfit::train

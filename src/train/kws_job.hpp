@@ -1,0 +1,50 @@
+// Training a KWS net of `tinyfit kws` on cached features of the training split (validation for the
+// checkpoint), up to the exported float32 and int8 ModelDefs. No LibTorch types here, so the CLI
+// includes it without LibTorch headers.
+#pragma once
+
+#include <vector>
+
+#include "dsp/features.hpp"
+#include "dsp/split_features.hpp"
+#include "models/kws_arch.hpp"
+#include "models/kws_export.hpp"
+#include "tflite/model.hpp"
+#include "train/trainer_options.hpp"
+
+namespace tinyfit::train {
+
+// Augmentation of the training feature maps, drawn from LibTorch's seeded generator.
+struct KwsAugmentOptions {
+  int time_shift = 5;                    // frames, uniform in [-n, n]; vacated frames hold silence
+  int time_masks = 2, time_mask = 8;     // SpecAugment: masks of up to this many frames
+  int freq_masks = 2, freq_mask = 6;     // ... and of up to this many columns (mel bins / coefficients)
+};
+
+struct KwsJobOptions {
+  models::KwsArch arch;                  // rows / cols are taken from the features
+  TrainerOptions trainer;                // loss is forced to CrossEntropy
+  KwsAugmentOptions augment;
+  bool augment_enabled = true;
+  int calibration_stride = 4;            // int8 ranges from every n-th training clip (un-augmented)
+};
+
+struct KwsJobResult {
+  models::KwsArch arch;
+  models::FoldedKws folded;                      // the best checkpoint, BatchNorm folded
+  std::vector<models::ActivationRange> ranges;   // calibration, one per activation
+  tflite::ModelDef float_model, int8_model;
+  TrainResult training;
+  double val_accuracy = 0.0;         // LibTorch model (float) on the validation split, percent
+  double val_accuracy_folded = 0.0;  // the folded net (same maths as the float export)
+  float input_mean = 0.0f, input_std = 1.0f;
+};
+
+// `silence`: the feature map of an all-zero clip ([rows][cols]), what time shifts shift in.
+// Seeds LibTorch with options.trainer.seed: same options and data -> the same weights and bytes.
+// Throws Error if train / val are empty or their shapes differ.
+KwsJobResult train_kws(const dsp::SplitFeatures& train, const dsp::SplitFeatures& val,
+                       const dsp::FeatureOptions& features, const std::vector<float>& silence,
+                       const KwsJobOptions& options, const ProgressCallback& progress = {});
+
+}  // namespace tinyfit::train

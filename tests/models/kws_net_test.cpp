@@ -1,0 +1,111 @@
+// KWS nets on tiny synthetic inputs: shapes, BatchNorm folding, and the float / int8 exports run by
+// tinyfit's interpreter against the LibTorch forward.
+#include <gtest/gtest.h>
+
+#include <span>
+
+#include <torch/torch.h>
+
+#include "core/error.hpp"
+#include "models/kws_export.hpp"
+#include "models/kws_net.hpp"
+#include "tflite/batch_runner.hpp"
+#include "tflite/metadata.hpp"
+
+namespace tinyfit::models {
+namespace {
+
+KwsArch tiny(KwsFamily family) {
+  KwsArch a;
+  a.family = family;
+  a.rows = 13;
+  a.cols = 9;
+  a.channels = 6;
+  a.blocks = 2;
+  a.expansion = 2;
+  return a;
+}
+
+// A net whose BatchNorms hold non-trivial running statistics (a few training-mode passes).
+KwsNet trained_looking(const KwsArch& arch) {
+  torch::manual_seed(3);
+  KwsNet net(arch, -2.0f, 3.0f);
+  net->train();
+  torch::NoGradGuard no_grad;
+  for (int i = 0; i < 5; ++i) net->forward(torch::randn({16, arch.rows, arch.cols}) * 3.0 - 2.0);
+  for (auto& p : net->named_parameters())
+    if (p.key().find("bn") != std::string::npos) p.value().uniform_(0.5, 1.5);
+  net->eval();
+  return net;
+}
+
+std::vector<float> flat(const torch::Tensor& t) {
+  const torch::Tensor c = t.contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+TEST(KwsNet, OutputsOneLogitPerClass) {
+  for (KwsFamily f : {KwsFamily::Residual, KwsFamily::DsCnn}) {
+    KwsNet net(tiny(f), 0.0f, 1.0f);
+    EXPECT_EQ(net->forward(torch::randn({3, 13, 9})).sizes(), (std::vector<int64_t>{3, 8}));
+  }
+}
+
+TEST(KwsNet, FoldingEqualsTheUnfoldedForward) {
+  for (KwsFamily f : {KwsFamily::Residual, KwsFamily::DsCnn}) {
+    KwsNet net = trained_looking(tiny(f));
+    const torch::Tensor x = torch::randn({8, 13, 9}) * 3.0 - 2.0;
+    torch::NoGradGuard no_grad;
+    const torch::Tensor expected = net->forward(x);
+    const FoldedKws folded = net->fold();
+    EXPECT_EQ(folded.layers.back().kind, LayerKind::Dense);
+    EXPECT_TRUE(torch::allclose(run_folded(folded, x), expected, 1e-4, 1e-4)) << kws_family_name(f);
+  }
+}
+
+TEST(KwsExport, FloatFileMatchesTheFoldedNet) {
+  KwsNet net = trained_looking(tiny(KwsFamily::Residual));
+  const FoldedKws folded = net->fold();
+  dsp::FeatureOptions features;
+  features.num_coefficients = 0;
+  const tflite::ModelDef m = export_kws(folded, features, KwsWeightFormat::Float32);
+  const torch::Tensor x = torch::randn({10, 13, 9}) * 3.0 - 2.0;
+  const std::vector<float> in = flat(x);
+  const std::vector<float> out = tflite::run_batch(m, in, 10, {}, 1);
+  const std::vector<float> expected = flat(run_folded(folded, x));
+  ASSERT_EQ(out.size(), expected.size());
+  for (size_t i = 0; i < out.size(); ++i) EXPECT_NEAR(out[i], expected[i], 1e-4);
+  const auto meta = tflite::find_metadata(m, "test");
+  ASSERT_TRUE(meta && meta->features);
+  EXPECT_EQ(meta->task, "kws");
+  EXPECT_EQ(meta->features->num_coefficients, 0);
+  EXPECT_EQ(meta->labels.size(), 8u);
+}
+
+TEST(KwsExport, Int8FileAgreesWithTheFloatNetWithinQuantization) {
+  for (KwsFamily f : {KwsFamily::Residual, KwsFamily::DsCnn}) {
+    KwsNet net = trained_looking(tiny(f));
+    const FoldedKws folded = net->fold();
+    const torch::Tensor calibration = torch::randn({256, 13, 9}) * 3.0 - 2.0;
+    const tflite::ModelDef m =
+        export_kws(folded, dsp::FeatureOptions{}, KwsWeightFormat::Int8, calibrate(folded, calibration));
+    EXPECT_EQ(m.operators.front().opcode, static_cast<int32_t>(tflite::BuiltinOp::Quantize));
+    EXPECT_EQ(m.operators.back().opcode, static_cast<int32_t>(tflite::BuiltinOp::Dequantize));
+    const torch::Tensor x = torch::randn({32, 13, 9}) * 3.0 - 2.0;
+    const std::vector<float> out = tflite::run_batch(m, flat(x), 32, {}, 1);
+    const std::vector<float> expected = flat(run_folded(folded, x));
+    // Tolerance: a few output quantization steps (8 bits over the logits' range) per value.
+    const float range = *std::max_element(expected.begin(), expected.end()) - *std::min_element(expected.begin(), expected.end());
+    double err = 0.0;
+    for (size_t i = 0; i < out.size(); ++i) err = std::max(err, static_cast<double>(std::fabs(out[i] - expected[i])));
+    EXPECT_LT(err, 0.08 * range) << kws_family_name(f);
+  }
+}
+
+TEST(KwsExport, RejectsMissingRanges) {
+  KwsNet net = trained_looking(tiny(KwsFamily::DsCnn));
+  EXPECT_THROW(export_kws(net->fold(), {}, KwsWeightFormat::Int8, {}), Error);
+}
+
+}  // namespace
+}  // namespace tinyfit::models
