@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_data_command(app, global);
 #ifdef TINYFIT_HAVE_TRAINING
   add_forecast_command(app, global);
+  add_kws_command(app, global);
 #endif
 
   try {
