@@ -31,14 +31,14 @@ struct Variant {
 // Hybrid FCs only per tensor: the command refuses per-row hybrid (FULLY_CONNECTED version 12 does
 // not load in the pinned official runtime).
 const Variant kVariants[] = {
-    {"int8_per_row", "--hidden 4 --weights int8"},
-    {"int8_per_tensor", "--hidden 4 --weights int8 --per-tensor"},
+    {"int8_per_row", "--hidden 4 --weights int8 --scales row"},
+    {"int8_per_tensor", "--hidden 4 --weights int8 --scales tensor"},
     {"int8_flat", "--hidden 4 --weights int8 --flat-output"},
     {"int8_converter_layout", "--hidden 4 --weights int8 --layout converter"},
-    {"int8_no_metadata", "--hidden 4 --weights int8 --per-tensor --no-metadata"},
-    {"int8_linear", "--hidden 0 --weights int8"},
-    {"int8_linear_per_tensor", "--hidden 0 --weights int8 --per-tensor"},
-    {"hybrid_per_tensor", "--hidden 4 --weights hybrid --per-tensor"},
+    {"int8_no_metadata", "--hidden 4 --weights int8 --scales tensor --no-metadata"},
+    {"int8_linear", "--hidden 0 --weights int8 --scales row"},
+    {"int8_linear_per_tensor", "--hidden 0 --weights int8 --scales tensor"},
+    {"hybrid_per_tensor", "--hidden 4 --weights hybrid --scales tensor"},
     {"float", "--hidden 4 --weights float"},
     {"float_linear_flat", "--hidden 0 --weights float --flat-output"},
 };
@@ -68,7 +68,7 @@ TEST_P(ForecastExport, OfficialRuntimeGivesTinyfitsOutputs) {
 
   const fs::path out = fs::temp_directory_path() / ("tinyfit_fc_export_" + std::string(v.name) + "_" +
                                                     std::to_string(::getpid()));
-  const std::string cmd = std::string(TINYFIT_BINARY) + " -q forecast --version b --epochs 2 --csv " +
+  const std::string cmd = std::string(TINYFIT_BINARY) + " -q forecast --version b --epochs 2 --seeds 1 --csv " +
                           jena_csv().string() + " --out " + out.string() + " " + v.args + " > /dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   const fs::path model_path = out / "th_b.tflite";
