@@ -48,9 +48,9 @@ void add_eval_command(CLI::App& app, const GlobalOptions& global) {
   // Forecast.
   cmd->add_option("--csv", args->csv, "Forecast: weather CSV (default: <data>/jena/jena_climate_10min_2021_2024.csv)");
   cmd->add_option("--norm", args->norm,
-                  "Forecast input normalisation: model (from the model's metadata), train (this CSV's training "
-                  "rows), course (the course's statistics, estimated from jena_climate_2009_2016_hourly_T_rh.csv), "
-                  "or 'meanT,meanRH,stdT,stdRH'")
+                  "Forecast input normalisation: model (tinyfit models: raw inputs, or the statistics in their "
+                  "metadata), raw (none), train (this CSV's training rows), course (the published models' "
+                  "statistics, spec section 1), or 'meanT,meanRH,stdT,stdRH'")
       ->capture_default_str();
   cmd->callback([args, &global] { run_eval(*args, global); });
 }
