@@ -1,10 +1,10 @@
 // EXPAND_DIMS: inserts a size-1 dim at the position given by the (constant) axis input; negative
 // axes count from the end of the output (axis + rank + 1). Any dtype; eval copies the bytes.
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "tflite/ops/ops.hpp"
+#include "tflite/ops/reshape_common.hpp"
 
 namespace tinyfit::tflite::ops {
 namespace {
@@ -13,9 +13,7 @@ void prepare(const OpContext& ctx) {
   if (ctx.num_inputs() != 2 || ctx.num_outputs() != 1) ctx.fail("expects 2 inputs (data, axis) and 1 output");
   const Tensor& in = ctx.input(0);
   const Tensor& axis_tensor = ctx.input(1);
-  if (ctx.output(0).type != in.type)
-    ctx.fail(std::string("output type ") + dtype_name(ctx.output(0).type) + " differs from input type " +
-             dtype_name(in.type));
+  reshape_like::check_output_type(ctx);
   if (axis_tensor.type != DType::Int32 && axis_tensor.type != DType::Int64)
     ctx.fail(std::string("axis must be int32 or int64, got ") + dtype_name(axis_tensor.type));
   if (axis_tensor.num_elements() != 1) ctx.fail("axis must hold exactly one value");
@@ -30,14 +28,10 @@ void prepare(const OpContext& ctx) {
   ctx.set_output_shape(0, std::move(shape));
 }
 
-void eval(const OpContext& ctx) {
-  const Tensor& in = ctx.input(0);
-  Tensor& out = ctx.output(0);
-  if (out.data != in.data && in.bytes != 0) std::memcpy(out.data, in.data, in.bytes);
-}
-
 }  // namespace
 
-OpRegistration register_expand_dims() { return {BuiltinOp::ExpandDims, "EXPAND_DIMS", prepare, eval}; }
+OpRegistration register_expand_dims() {
+  return {BuiltinOp::ExpandDims, "EXPAND_DIMS", prepare, reshape_like::copy_bytes};
+}
 
 }  // namespace tinyfit::tflite::ops

@@ -1,11 +1,11 @@
 // RESHAPE: same bytes, new shape. The shape comes from the second input when it is a 1-D int32 tensor
 // known at prepare time (constant, or folded from SHAPE -> STRIDED_SLICE -> PACK), else from the
 // options' new_shape; one -1 entry is inferred. Any dtype; eval copies the bytes.
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "tflite/ops/ops.hpp"
+#include "tflite/ops/reshape_common.hpp"
 #include "tflite/ref/quant_params.hpp"
 
 namespace tinyfit::tflite::ops {
@@ -31,9 +31,7 @@ void prepare(const OpContext& ctx) {
   if (ctx.num_inputs() < 1 || ctx.num_inputs() > 2 || ctx.num_outputs() != 1)
     ctx.fail("expects 1 or 2 inputs and 1 output");
   const Tensor& in = ctx.input(0);
-  if (ctx.output(0).type != in.type)
-    ctx.fail(std::string("output type ") + dtype_name(ctx.output(0).type) + " differs from input type " +
-             dtype_name(in.type));
+  reshape_like::check_output_type(ctx);
   std::vector<int32_t> shape = requested_shape(ctx);
   int stretch = -1;
   int64_t known = 1;
@@ -57,14 +55,10 @@ void prepare(const OpContext& ctx) {
   ctx.set_output_shape(0, std::move(shape));
 }
 
-void eval(const OpContext& ctx) {
-  const Tensor& in = ctx.input(0);
-  Tensor& out = ctx.output(0);
-  if (out.data != in.data && in.bytes != 0) std::memcpy(out.data, in.data, in.bytes);
-}
-
 }  // namespace
 
-OpRegistration register_reshape() { return {BuiltinOp::Reshape, "RESHAPE", prepare, eval}; }
+OpRegistration register_reshape() {
+  return {BuiltinOp::Reshape, "RESHAPE", prepare, reshape_like::copy_bytes};
+}
 
 }  // namespace tinyfit::tflite::ops

@@ -1,10 +1,10 @@
 // SQUEEZE: drops the listed size-1 dims (negative allowed), or every size-1 dim when none are
 // listed. Any dtype; eval copies the bytes.
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "tflite/ops/ops.hpp"
+#include "tflite/ops/reshape_common.hpp"
 #include "tflite/ref/quant_params.hpp"
 
 namespace tinyfit::tflite::ops {
@@ -13,9 +13,7 @@ namespace {
 void prepare(const OpContext& ctx) {
   if (ctx.num_inputs() != 1 || ctx.num_outputs() != 1) ctx.fail("expects 1 input and 1 output");
   const Tensor& in = ctx.input(0);
-  if (ctx.output(0).type != in.type)
-    ctx.fail(std::string("output type ") + dtype_name(ctx.output(0).type) + " differs from input type " +
-             dtype_name(in.type));
+  reshape_like::check_output_type(ctx);
   const int rank = in.rank();
   const std::vector<int32_t>& dims = ctx.options().squeeze_dims;
   std::vector<bool> drop(static_cast<size_t>(rank), dims.empty());
@@ -35,14 +33,10 @@ void prepare(const OpContext& ctx) {
   ctx.set_output_shape(0, std::move(shape));
 }
 
-void eval(const OpContext& ctx) {
-  const Tensor& in = ctx.input(0);
-  Tensor& out = ctx.output(0);
-  if (out.data != in.data && in.bytes != 0) std::memcpy(out.data, in.data, in.bytes);
-}
-
 }  // namespace
 
-OpRegistration register_squeeze() { return {BuiltinOp::Squeeze, "SQUEEZE", prepare, eval}; }
+OpRegistration register_squeeze() {
+  return {BuiltinOp::Squeeze, "SQUEEZE", prepare, reshape_like::copy_bytes};
+}
 
 }  // namespace tinyfit::tflite::ops
