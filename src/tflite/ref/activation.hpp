@@ -10,29 +10,40 @@
 
 namespace tinyfit::tflite::ref {
 
-// Float clamp for a fused activation. Returns false for the ones no float kernel applies as a clamp
-// (TANH, SIGN_BIT), which TFLite also rejects for these ops.
-inline bool activation_range_float(Activation a, float* lo, float* hi) {
+// Real bounds of the fused activations that act as a clamp; a missing side is unbounded. One table
+// for both the float and the quantized range, so the two cannot disagree. False for the ones no
+// kernel applies as a clamp (TANH, SIGN_BIT), which TFLite also rejects for these ops.
+struct ActivationBounds {
+  bool has_lo = false, has_hi = false;
+  float lo = 0.0f, hi = 0.0f;
+};
+
+inline bool activation_bounds(Activation a, ActivationBounds* b) {
   switch (a) {
     case Activation::None:
-      *lo = std::numeric_limits<float>::lowest();
-      *hi = std::numeric_limits<float>::max();
+      *b = {false, false, 0.0f, 0.0f};
       return true;
     case Activation::Relu:
-      *lo = 0.0f;
-      *hi = std::numeric_limits<float>::max();
+      *b = {true, false, 0.0f, 0.0f};
       return true;
     case Activation::ReluN1To1:
-      *lo = -1.0f;
-      *hi = 1.0f;
+      *b = {true, true, -1.0f, 1.0f};
       return true;
     case Activation::Relu6:
-      *lo = 0.0f;
-      *hi = 6.0f;
+      *b = {true, true, 0.0f, 6.0f};
       return true;
     default:
       return false;
   }
+}
+
+// Float clamp for a fused activation (unbounded sides: the float type's extremes).
+inline bool activation_range_float(Activation a, float* lo, float* hi) {
+  ActivationBounds b;
+  if (!activation_bounds(a, &b)) return false;
+  *lo = b.has_lo ? b.lo : std::numeric_limits<float>::lowest();
+  *hi = b.has_hi ? b.hi : std::numeric_limits<float>::max();
+  return true;
 }
 
 // Clamp in the output's quantized domain: the activation's real bounds quantized with the output's
@@ -41,26 +52,11 @@ inline bool activation_range_float(Activation a, float* lo, float* hi) {
 inline bool activation_range_quantized(Activation a, float scale, int32_t zero_point, int32_t qmin,
                                        int32_t qmax, int32_t* lo, int32_t* hi) {
   auto quantize = [&](float f) { return zero_point + static_cast<int32_t>(std::round(f / scale)); };
-  switch (a) {
-    case Activation::None:
-      *lo = qmin;
-      *hi = qmax;
-      return true;
-    case Activation::Relu:
-      *lo = std::max(qmin, quantize(0.0f));
-      *hi = qmax;
-      return true;
-    case Activation::ReluN1To1:
-      *lo = std::max(qmin, quantize(-1.0f));
-      *hi = std::min(qmax, quantize(1.0f));
-      return true;
-    case Activation::Relu6:
-      *lo = std::max(qmin, quantize(0.0f));
-      *hi = std::min(qmax, quantize(6.0f));
-      return true;
-    default:
-      return false;
-  }
+  ActivationBounds b;
+  if (!activation_bounds(a, &b)) return false;
+  *lo = b.has_lo ? std::max(qmin, quantize(b.lo)) : qmin;
+  *hi = b.has_hi ? std::min(qmax, quantize(b.hi)) : qmax;
+  return true;
 }
 
 }  // namespace tinyfit::tflite::ref
