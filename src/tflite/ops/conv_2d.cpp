@@ -10,11 +10,11 @@
 
 #include "tflite/fast/conv.hpp"
 #include "tflite/ops/int8_limits.hpp"
+#include "tflite/ops/conv_window.hpp"
 #include "tflite/ops/ops.hpp"
-#include "tflite/ref/activation.hpp"
+#include "tflite/ops/weighted_common.hpp"
 #include "tflite/ref/conv.hpp"
 #include "tflite/ref/hybrid.hpp"
-#include "tflite/ref/padding.hpp"
 #include "tflite/ref/weight_quant.hpp"
 
 namespace tinyfit::tflite::ops {
@@ -38,19 +38,11 @@ struct ConvData {
   mutable fast::ConvScratch scratch;
 };
 
-std::string types_of(const Tensor& input, const Tensor& filter, const Tensor& output) {
-  return std::string("input ") + dtype_name(input.type) + ", filter " + dtype_name(filter.type) + ", output " +
-         dtype_name(output.type);
-}
-
 void prepare(const OpContext& ctx) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1 || !ctx.has_input(0) || !ctx.has_input(1))
-    ctx.fail("expects inputs (input, filter[, bias]) and one output");
+  const Tensor* bias = weighted::check_inputs(ctx, "filter");
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  const Tensor* bias = ctx.has_input(2) ? &ctx.input(2) : nullptr;
   Tensor& output = ctx.output(0);
-  const OpOptions& o = ctx.options();
 
   if (input.rank() != 4) ctx.fail("input must have rank 4 (NHWC), got rank " + std::to_string(input.rank()));
   if (filter.rank() != 4) ctx.fail("filter must have rank 4 [out_c, kh, kw, in_c]");
@@ -59,27 +51,8 @@ void prepare(const OpContext& ctx) {
              std::to_string(input.dim(3)) + " (grouped convolution is not supported)");
   const int out_c = filter.dim(0);
   if (bias && bias->num_elements() != out_c) ctx.fail("bias must have " + std::to_string(out_c) + " elements");
-  if (o.stride_h < 1 || o.stride_w < 1 || o.dilation_h < 1 || o.dilation_w < 1)
-    ctx.fail("strides and dilations must be >= 1");
-
-  auto& d = ctx.make_data<ConvData>();
-  d.in = ref::shape4(input.shape);
-  d.filter = ref::shape4(filter.shape);
-  const int out_h = ref::compute_out_size(o.padding, d.in.h, d.filter.h, o.stride_h, o.dilation_h);
-  const int out_w = ref::compute_out_size(o.padding, d.in.w, d.filter.w, o.stride_w, o.dilation_w);
-  if (out_h <= 0 || out_w <= 0) ctx.fail("the filter does not fit the input with VALID padding");
-  d.out = ref::Shape4{d.in.n, out_h, out_w, out_c};
-  ctx.set_output_shape(0, {d.in.n, out_h, out_w, out_c});
-
+  auto& d = conv_window::make_data<ConvData>(ctx, input, filter, out_c);
   ref::ConvParams& p = d.params;
-  p.stride_h = o.stride_h;
-  p.stride_w = o.stride_w;
-  p.dilation_h = o.dilation_h;
-  p.dilation_w = o.dilation_w;
-  p.pad_h = ref::compute_padding(o.stride_h, o.dilation_h, d.in.h, d.filter.h, out_h);
-  p.pad_w = ref::compute_padding(o.stride_w, o.dilation_w, d.in.w, d.filter.w, out_w);
-  if (!ref::activation_range_float(o.activation, &p.float_min, &p.float_max))
-    ctx.fail("unsupported fused activation " + std::to_string(static_cast<int>(o.activation)));
 
   const bool fast = !ctx.reference_only() && filter.is_constant;
   if (input.type == DType::Float32 && filter.type == DType::Float32 && output.type == DType::Float32) {
@@ -97,16 +70,9 @@ void prepare(const OpContext& ctx) {
       if (zp != 0) ctx.fail("int8 filter must be symmetric (zero point 0)");
     check_integer_accumulation(ctx, int64_t{filter.dim(1)} * filter.dim(2) * filter.dim(3), bias);
     d.kind = Kind::Int8;
-    ref::per_channel_multipliers(input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier, &d.shift);
-    if (ctx.int8_numerics() == Int8Numerics::Xnnpack)
-      for (int c = 0; c < out_c; ++c)
-        d.requant_scale.push_back(ref::xnnpack_requant_scale(input.quant.scale[0], fs.size() > 1 ? fs[c] : fs[0],
-                                                             output.quant.scale[0]));
-    p.input_offset = -ref::zero_point_of(input.quant.zero_point);
-    p.output_offset = ref::zero_point_of(output.quant.zero_point);
-    if (!ref::activation_range_quantized(o.activation, output.quant.scale[0], p.output_offset, -128, 127,
-                                         &p.quant_min, &p.quant_max))
-      ctx.fail("unsupported fused activation");
+    weighted::per_channel_requant(ctx, input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier,
+                                  &d.shift, &d.requant_scale);
+    weighted::set_int8_output(ctx, input, output, p);
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
       d.scratch.reserve(d.weights, d.out);
@@ -128,7 +94,7 @@ void prepare(const OpContext& ctx) {
       d.scratch.reserve(d.weights, d.out);
     }
   } else {
-    ctx.fail("unsupported types: " + types_of(input, filter, output));
+    ctx.fail(weighted::unsupported_types(input, "filter", filter, output));
   }
   d.fast = fast;
 }
@@ -137,11 +103,10 @@ void eval(const OpContext& ctx) {
   const auto& d = ctx.data<ConvData>();
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  const bool has_bias = ctx.has_input(2);
   Tensor& output = ctx.output(0);
   switch (d.kind) {
     case Kind::Float: {
-      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      const float* bias = weighted::bias_or_null<float>(ctx);
       if (d.fast) {
         fast::conv_float(d.params, d.in, input.as<float>(), d.filter, d.weights, bias, d.out, output.as<float>());
       } else {
@@ -151,11 +116,8 @@ void eval(const OpContext& ctx) {
       break;
     }
     case Kind::Int8: {
-      ref::ConvParams p = d.params;
-      p.multiplier = d.multiplier.data();
-      p.shift = d.shift.data();
-      p.requant_scale = d.requant_scale.empty() ? nullptr : d.requant_scale.data();
-      const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
+      const ref::ConvParams p = weighted::with_requant(d.params, d.multiplier, d.shift, d.requant_scale);
+      const int32_t* bias = weighted::bias_or_null<int32_t>(ctx);
       if (d.fast) {
         fast::conv_int8(p, d.in, input.as<int8_t>(), d.filter, d.weights, bias, d.out, output.as<int8_t>(),
                         d.scratch);
@@ -165,12 +127,9 @@ void eval(const OpContext& ctx) {
       break;
     }
     case Kind::Hybrid: {
-      d.hybrid.quantize(input.as<float>());
-      // Per-tensor filters fold their scale into each batch's input scale (float product, as TFLite).
-      if (d.channel_scale.empty())
-        for (float& s : d.hybrid.scale) s *= d.filter_scale;
-      const float* channel_scale = d.channel_scale.empty() ? nullptr : d.channel_scale.data();
-      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      const float* channel_scale =
+          weighted::quantize_hybrid_input(d.hybrid, input.as<float>(), d.filter_scale, d.channel_scale);
+      const float* bias = weighted::bias_or_null<float>(ctx);
       if (d.fast) {
         fast::conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(), d.hybrid.zero_points(),
                           d.filter, d.weights, channel_scale, bias, d.out, output.as<float>(), d.scratch);

@@ -6,11 +6,11 @@
 
 #include "tflite/fast/conv.hpp"
 #include "tflite/ops/int8_limits.hpp"
+#include "tflite/ops/conv_window.hpp"
 #include "tflite/ops/ops.hpp"
-#include "tflite/ref/activation.hpp"
+#include "tflite/ops/weighted_common.hpp"
 #include "tflite/ref/depthwise_conv.hpp"
 #include "tflite/ref/hybrid.hpp"
-#include "tflite/ref/padding.hpp"
 #include "tflite/ref/weight_quant.hpp"
 
 namespace tinyfit::tflite::ops {
@@ -34,13 +34,10 @@ struct DepthwiseData {
 };
 
 void prepare(const OpContext& ctx) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1 || !ctx.has_input(0) || !ctx.has_input(1))
-    ctx.fail("expects inputs (input, filter[, bias]) and one output");
+  const Tensor* bias = weighted::check_inputs(ctx, "filter");
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  const Tensor* bias = ctx.has_input(2) ? &ctx.input(2) : nullptr;
   Tensor& output = ctx.output(0);
-  const OpOptions& o = ctx.options();
 
   if (input.rank() != 4) ctx.fail("input must have rank 4 (NHWC), got rank " + std::to_string(input.rank()));
   if (filter.rank() != 4 || filter.dim(0) != 1) ctx.fail("filter must have shape [1, kh, kw, out_c]");
@@ -51,28 +48,9 @@ void prepare(const OpContext& ctx) {
   if (in_c <= 0 || out_c % in_c != 0) ctx.fail("filter channels must be a multiple of the input channels");
   const int depth_multiplier = out_c / in_c;
   if (bias && bias->num_elements() != out_c) ctx.fail("bias must have " + std::to_string(out_c) + " elements");
-  if (o.stride_h < 1 || o.stride_w < 1 || o.dilation_h < 1 || o.dilation_w < 1)
-    ctx.fail("strides and dilations must be >= 1");
-
-  auto& d = ctx.make_data<DepthwiseData>();
-  d.in = ref::shape4(input.shape);
-  d.filter = ref::shape4(filter.shape);
-  const int out_h = ref::compute_out_size(o.padding, d.in.h, d.filter.h, o.stride_h, o.dilation_h);
-  const int out_w = ref::compute_out_size(o.padding, d.in.w, d.filter.w, o.stride_w, o.dilation_w);
-  if (out_h <= 0 || out_w <= 0) ctx.fail("the filter does not fit the input with VALID padding");
-  d.out = ref::Shape4{d.in.n, out_h, out_w, out_c};
-  ctx.set_output_shape(0, {d.in.n, out_h, out_w, out_c});
-
+  auto& d = conv_window::make_data<DepthwiseData>(ctx, input, filter, out_c);
   ref::ConvParams& p = d.params;
-  p.stride_h = o.stride_h;
-  p.stride_w = o.stride_w;
-  p.dilation_h = o.dilation_h;
-  p.dilation_w = o.dilation_w;
   p.depth_multiplier = depth_multiplier;
-  p.pad_h = ref::compute_padding(o.stride_h, o.dilation_h, d.in.h, d.filter.h, out_h);
-  p.pad_w = ref::compute_padding(o.stride_w, o.dilation_w, d.in.w, d.filter.w, out_w);
-  if (!ref::activation_range_float(o.activation, &p.float_min, &p.float_max))
-    ctx.fail("unsupported fused activation " + std::to_string(static_cast<int>(o.activation)));
   d.fast = !ctx.reference_only();
 
   const auto& fs = filter.quant.scale;
@@ -92,16 +70,9 @@ void prepare(const OpContext& ctx) {
       if (zp != 0) ctx.fail("int8 filter must be symmetric (zero point 0)");
     check_integer_accumulation(ctx, int64_t{filter.dim(1)} * filter.dim(2), bias);
     d.kind = Kind::Int8;
-    ref::per_channel_multipliers(input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier, &d.shift);
-    if (ctx.int8_numerics() == Int8Numerics::Xnnpack)
-      for (int c = 0; c < out_c; ++c)
-        d.requant_scale.push_back(ref::xnnpack_requant_scale(input.quant.scale[0], fs.size() > 1 ? fs[c] : fs[0],
-                                                             output.quant.scale[0]));
-    p.input_offset = -ref::zero_point_of(input.quant.zero_point);
-    p.output_offset = ref::zero_point_of(output.quant.zero_point);
-    if (!ref::activation_range_quantized(o.activation, output.quant.scale[0], p.output_offset, -128, 127,
-                                         &p.quant_min, &p.quant_max))
-      ctx.fail("unsupported fused activation");
+    weighted::per_channel_requant(ctx, input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier,
+                                  &d.shift, &d.requant_scale);
+    weighted::set_int8_output(ctx, input, output, p);
     if (d.fast && filter.is_constant) fast::prepare_depthwise_weights(p, d.filter, filter.as<int8_t>(), &d.weights);
   } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
     if (bias && bias->type != DType::Float32) ctx.fail("hybrid depthwise convolution needs a float32 bias");
@@ -112,8 +83,7 @@ void prepare(const OpContext& ctx) {
     if (fs.size() > 1) d.channel_scale = fs;
     d.hybrid.reserve(d.in.n, d.in.h * d.in.w * d.in.c, /*asymmetric=*/true);
   } else {
-    ctx.fail(std::string("unsupported types: input ") + dtype_name(input.type) + ", filter " +
-             dtype_name(filter.type) + ", output " + dtype_name(output.type));
+    ctx.fail(weighted::unsupported_types(input, "filter", filter, output));
   }
   if (d.fast) d.scratch.reserve(d.weights, p, d.filter, d.out);
 }
@@ -122,21 +92,17 @@ void eval(const OpContext& ctx) {
   const auto& d = ctx.data<DepthwiseData>();
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  const bool has_bias = ctx.has_input(2);
   Tensor& output = ctx.output(0);
   switch (d.kind) {
     case Kind::Float: {
-      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      const float* bias = weighted::bias_or_null<float>(ctx);
       (d.fast ? fast::depthwise_conv_float : ref::depthwise_conv_float)(
           d.params, d.in, input.as<float>(), d.filter, filter.as<float>(), bias, d.out, output.as<float>());
       break;
     }
     case Kind::Int8: {
-      ref::ConvParams p = d.params;
-      p.multiplier = d.multiplier.data();
-      p.shift = d.shift.data();
-      p.requant_scale = d.requant_scale.empty() ? nullptr : d.requant_scale.data();
-      const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
+      const ref::ConvParams p = weighted::with_requant(d.params, d.multiplier, d.shift, d.requant_scale);
+      const int32_t* bias = weighted::bias_or_null<int32_t>(ctx);
       if (d.fast) {
         fast::depthwise_conv_int8(p, d.in, input.as<int8_t>(), d.filter, filter.as<int8_t>(), d.weights, bias, d.out,
                                   output.as<int8_t>(), d.scratch);
@@ -148,7 +114,7 @@ void eval(const OpContext& ctx) {
     }
     case Kind::Hybrid: {
       d.hybrid.quantize(input.as<float>());
-      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      const float* bias = weighted::bias_or_null<float>(ctx);
       if (d.fast) {
         fast::depthwise_conv_hybrid(d.params, d.in, d.hybrid.quantized.data(), d.hybrid.scale.data(),
                                     d.hybrid.zero_points(), d.filter, filter.as<int8_t>(), d.channel_scale.data(),

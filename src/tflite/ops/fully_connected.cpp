@@ -8,7 +8,7 @@
 #include "tflite/fast/fully_connected.hpp"
 #include "tflite/ops/int8_limits.hpp"
 #include "tflite/ops/ops.hpp"
-#include "tflite/ref/activation.hpp"
+#include "tflite/ops/weighted_common.hpp"
 #include "tflite/ref/fully_connected.hpp"
 #include "tflite/ref/hybrid.hpp"
 #include "tflite/ref/weight_quant.hpp"
@@ -35,11 +35,9 @@ struct FullyConnectedData {
 };
 
 void prepare(const OpContext& ctx) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1 || !ctx.has_input(0) || !ctx.has_input(1))
-    ctx.fail("expects inputs (input, weights[, bias]) and one output");
+  const Tensor* bias = weighted::check_inputs(ctx, "weights");
   const Tensor& input = ctx.input(0);
   const Tensor& weights = ctx.input(1);
-  const Tensor* bias = ctx.has_input(2) ? &ctx.input(2) : nullptr;
   Tensor& output = ctx.output(0);
   const OpOptions& o = ctx.options();
 
@@ -63,8 +61,7 @@ void prepare(const OpContext& ctx) {
   }
 
   ref::FullyConnectedParams& p = d.params;
-  if (!ref::activation_range_float(o.activation, &p.float_min, &p.float_max))
-    ctx.fail("unsupported fused activation " + std::to_string(static_cast<int>(o.activation)));
+  weighted::set_float_clamp(ctx, p);
   const bool fast = !ctx.reference_only() && weights.is_constant;
   const auto& ws = weights.quant.scale;
 
@@ -93,12 +90,8 @@ void prepare(const OpContext& ctx) {
     }
     if (ctx.int8_numerics() == Int8Numerics::Xnnpack)
       for (float w : ws) d.requant_scale.push_back(ref::xnnpack_requant_scale(input.quant.scale[0], w, output.quant.scale[0]));
-    p.input_offset = -ref::zero_point_of(input.quant.zero_point);
     p.filter_offset = p.per_channel ? 0 : -ref::zero_point_of(weights.quant.zero_point);
-    p.output_offset = ref::zero_point_of(output.quant.zero_point);
-    if (!ref::activation_range_quantized(o.activation, output.quant.scale[0], p.output_offset, -128, 127,
-                                         &p.quant_min, &p.quant_max))
-      ctx.fail("unsupported fused activation");
+    weighted::set_int8_output(ctx, input, output, p);
     if (fast) fast::prepare_fully_connected_weights(d.depth, d.units, weights.as<int8_t>(), &d.weights);
   } else if (input.type == DType::Float32 && weights.type == DType::Int8 && output.type == DType::Float32) {
     if (bias && bias->type != DType::Float32) ctx.fail("hybrid fully-connected needs a float32 bias");
@@ -114,8 +107,7 @@ void prepare(const OpContext& ctx) {
     d.hybrid.reserve(d.batches, d.depth, o.asymmetric_quantize_inputs);
     if (fast) fast::prepare_fully_connected_weights(d.depth, d.units, weights.as<int8_t>(), &d.weights);
   } else {
-    ctx.fail(std::string("unsupported types: input ") + dtype_name(input.type) + ", weights " +
-             dtype_name(weights.type) + ", output " + dtype_name(output.type));
+    ctx.fail(weighted::unsupported_types(input, "weights", weights, output));
   }
   d.fast = fast;
   if (fast) d.scratch.reserve(d.weights, d.units);
@@ -125,11 +117,10 @@ void eval(const OpContext& ctx) {
   const auto& d = ctx.data<FullyConnectedData>();
   const Tensor& input = ctx.input(0);
   const Tensor& weights = ctx.input(1);
-  const bool has_bias = ctx.has_input(2);
   Tensor& output = ctx.output(0);
   switch (d.kind) {
     case Kind::Float: {
-      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      const float* bias = weighted::bias_or_null<float>(ctx);
       if (d.fast) {
         fast::fully_connected_float(d.params, d.batches, d.depth, d.units, input.as<float>(), d.weights, bias,
                                     output.as<float>());
@@ -140,11 +131,8 @@ void eval(const OpContext& ctx) {
       break;
     }
     case Kind::Int8: {
-      ref::FullyConnectedParams p = d.params;
-      p.multiplier = d.multiplier.data();
-      p.shift = d.shift.data();
-      p.requant_scale = d.requant_scale.empty() ? nullptr : d.requant_scale.data();
-      const int32_t* bias = has_bias ? ctx.input(2).as<int32_t>() : nullptr;
+      const ref::FullyConnectedParams p = weighted::with_requant(d.params, d.multiplier, d.shift, d.requant_scale);
+      const int32_t* bias = weighted::bias_or_null<int32_t>(ctx);
       if (d.fast) {
         fast::fully_connected_int8(p, d.batches, d.depth, d.units, input.as<int8_t>(), d.weights, bias,
                                    output.as<int8_t>(), d.scratch);
@@ -155,11 +143,9 @@ void eval(const OpContext& ctx) {
       break;
     }
     case Kind::Hybrid: {
-      d.hybrid.quantize(input.as<float>());
-      if (d.channel_scale.empty())
-        for (float& s : d.hybrid.scale) s *= d.filter_scale;  // float product, as TFLite
-      const float* channel_scale = d.channel_scale.empty() ? nullptr : d.channel_scale.data();
-      const float* bias = has_bias ? ctx.input(2).as<float>() : nullptr;
+      const float* channel_scale =
+          weighted::quantize_hybrid_input(d.hybrid, input.as<float>(), d.filter_scale, d.channel_scale);
+      const float* bias = weighted::bias_or_null<float>(ctx);
       if (d.fast) {
         fast::fully_connected_hybrid(d.params, d.batches, d.depth, d.units, d.hybrid.quantized.data(),
                                      d.hybrid.scale.data(), d.hybrid.zero_points(), d.weights, channel_scale, bias,
