@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "tflite/fast/requantize.hpp"
 #include "tflite/op_runner.hpp"
+#include "tflite/ops/fast_vs_ref.hpp"
 #include "tflite/ops/ops.hpp"
 #include "tflite/ref/quant.hpp"
 
@@ -133,12 +134,7 @@ std::vector<float> run_case(const ConvCase& c, const std::string& variant, bool 
   }
   r.run();
   if (shape) *shape = r.output_shape(0);
-  if (variant == "int8") {
-    std::vector<float> out;
-    for (int8_t v : r.output_values<int8_t>(0)) out.push_back(v);
-    return out;
-  }
-  return r.output_values<float>(0);
+  return test::output_as_floats(r, variant == "int8");
 }
 
 TEST(Conv2D, FastMatchesReference) {
@@ -147,14 +143,7 @@ TEST(Conv2D, FastMatchesReference) {
       SCOPED_TRACE(std::string(variant) + " case h=" + std::to_string(c.h) + " in_c=" + std::to_string(c.in_c));
       const auto ref = run_case(c, variant, true);
       const auto fast = run_case(c, variant, false);
-      ASSERT_EQ(ref.size(), fast.size());
-      for (size_t i = 0; i < ref.size(); ++i) {
-        if (std::string(variant) == "float") {
-          ASSERT_NEAR(fast[i], ref[i], 1e-5f * std::max(1.0f, std::abs(ref[i]))) << i;
-        } else {
-          ASSERT_EQ(fast[i], ref[i]) << i;  // integer paths and hybrid scaling are bit-exact
-        }
-      }
+      ASSERT_NO_FATAL_FAILURE(test::expect_fast_matches_ref(ref, fast, std::string(variant) == "float"));
     }
   }
 }

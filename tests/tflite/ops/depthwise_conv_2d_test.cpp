@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "tflite/op_runner.hpp"
+#include "tflite/ops/fast_vs_ref.hpp"
 #include "tflite/ops/ops.hpp"
 
 namespace tinyfit::tflite {
@@ -112,12 +113,7 @@ std::vector<float> run_case(const DwCase& c, const std::string& variant, bool re
     r.add_output(DType::Float32);
   }
   r.run();
-  if (variant == "int8") {
-    std::vector<float> out;
-    for (int8_t v : r.output_values<int8_t>(0)) out.push_back(v);
-    return out;
-  }
-  return r.output_values<float>(0);
+  return test::output_as_floats(r, variant == "int8");
 }
 
 TEST(DepthwiseConv2D, FastMatchesReference) {
@@ -126,14 +122,7 @@ TEST(DepthwiseConv2D, FastMatchesReference) {
       SCOPED_TRACE(std::string(variant) + " case in_c=" + std::to_string(c.in_c) + " dm=" + std::to_string(c.dm));
       const auto ref = run_case(c, variant, true);
       const auto fast = run_case(c, variant, false);
-      ASSERT_EQ(ref.size(), fast.size());
-      for (size_t i = 0; i < ref.size(); ++i) {
-        if (std::string(variant) == "float") {
-          ASSERT_NEAR(fast[i], ref[i], 1e-5f * std::max(1.0f, std::abs(ref[i]))) << i;
-        } else {
-          ASSERT_EQ(fast[i], ref[i]) << i;
-        }
-      }
+      ASSERT_NO_FATAL_FAILURE(test::expect_fast_matches_ref(ref, fast, std::string(variant) == "float"));
     }
   }
 }

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "tflite/op_runner.hpp"
+#include "tflite/ops/fast_vs_ref.hpp"
 #include "tflite/ops/ops.hpp"
 
 namespace tinyfit::tflite {
@@ -133,12 +134,7 @@ std::vector<float> run_case(const FcCase& c, const std::string& variant, bool re
     r.add_output(DType::Float32);
   }
   r.run();
-  if (variant.rfind("int8", 0) == 0) {
-    std::vector<float> out;
-    for (int8_t v : r.output_values<int8_t>(0)) out.push_back(v);
-    return out;
-  }
-  return r.output_values<float>(0);
+  return test::output_as_floats(r, variant.rfind("int8", 0) == 0);
 }
 
 TEST(FullyConnected, FastMatchesReference) {
@@ -147,14 +143,7 @@ TEST(FullyConnected, FastMatchesReference) {
       SCOPED_TRACE(std::string(variant) + " depth=" + std::to_string(c.input.back()));
       const auto ref = run_case(c, variant, true);
       const auto fast = run_case(c, variant, false);
-      ASSERT_EQ(ref.size(), fast.size());
-      for (size_t i = 0; i < ref.size(); ++i) {
-        if (std::string(variant) == "float") {
-          ASSERT_NEAR(fast[i], ref[i], 1e-5f * std::max(1.0f, std::abs(ref[i]))) << i;
-        } else {
-          ASSERT_EQ(fast[i], ref[i]) << i;
-        }
-      }
+      ASSERT_NO_FATAL_FAILURE(test::expect_fast_matches_ref(ref, fast, std::string(variant) == "float"));
     }
   }
 }
