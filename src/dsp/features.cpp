@@ -152,7 +152,7 @@ void FeatureExtractor::compute_mfcc(std::span<const Sample> signal, std::span<fl
       mfcc_->apply(mel.data(), row);
     } else {  // log-mel: the MFCC's input, ln(mel + 1e-6) as tf.math.log computes it, without the DCT
       mel_->apply(magnitude.data(), row);
-      for (int m = 0; m < columns; ++m) row[m] = std::log(row[m] + kLogMelOffset);
+      log_mel_in_place(row, columns);
     }
   }
 }

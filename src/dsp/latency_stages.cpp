@@ -24,7 +24,7 @@ FeatureStages::FeatureStages(const FeatureOptions& options, int input_rate, size
     frames_ = resizer_->used_rows();
   } else {
     mel_.emplace(options.num_mel_bins, bins, options.sample_rate, options.lower_hz, options.upper_hz);
-    mfcc_.emplace(options.num_mel_bins, options.num_coefficients);
+    if (options.num_coefficients > 0) mfcc_.emplace(options.num_mel_bins, options.num_coefficients);
     mel_scratch_.resize(static_cast<size_t>(options.num_mel_bins));
     frames_.resize(frames);
     std::iota(frames_.begin(), frames_.end(), 0);
@@ -60,11 +60,17 @@ void FeatureStages::finish(std::span<float> out) {
   }
   if (resizer_) return resizer_->resize(magnitude_, out);
   const size_t bins = static_cast<size_t>(stft_.num_bins());
-  const size_t coefficients = static_cast<size_t>(mfcc_->num_coefficients());
+  const int columns = mfcc_ ? mfcc_->num_coefficients() : mel_->num_mel_bins();
   for (int f : frames_) {
     const size_t frame = static_cast<size_t>(f);
-    mel_->apply(magnitude_.data() + frame * bins, mel_scratch_.data());
-    mfcc_->apply(mel_scratch_.data(), out.data() + frame * coefficients);
+    float* row = out.data() + frame * static_cast<size_t>(columns);
+    if (mfcc_) {
+      mel_->apply(magnitude_.data() + frame * bins, mel_scratch_.data());
+      mfcc_->apply(mel_scratch_.data(), row);
+    } else {  // log-mel (--coeff 0)
+      mel_->apply(magnitude_.data() + frame * bins, row);
+      log_mel_in_place(row, columns);
+    }
   }
 }
 

@@ -43,13 +43,17 @@ void Mfcc::apply(float* mel, float* out) const {
   const int k_count = num_coefficients_;
   double acc[kMaxCoefficients];
   std::fill_n(acc, k_count, 0.0);
-  for (int n = 0; n < num_mel_bins_; ++n) mel[n] = std::log(mel[n] + kLogMelOffset);
+  log_mel_in_place(mel, num_mel_bins_);
   for (int n = 0; n < num_mel_bins_; ++n) {
     const double log_mel = mel[n];
     const float* column = dct_t_.data() + static_cast<size_t>(n) * k_count;
     for (int k = 0; k < k_count; ++k) acc[k] += column[k] * log_mel;
   }
   for (int k = 0; k < k_count; ++k) out[k] = static_cast<float>(acc[k]);
+}
+
+void log_mel_in_place(float* mel, int n) {
+  for (int m = 0; m < n; ++m) mel[m] = std::log(mel[m] + kLogMelOffset);
 }
 
 }  // namespace tinyfit::dsp

@@ -13,6 +13,10 @@ inline constexpr int kMaxCoefficients = 128;
 // [num_coefficients][num_mel_bins]: 2 cos(pi k (2n + 1) / (2N)) / sqrt(2N), computed in double.
 std::vector<float> mfcc_dct_matrix(int num_mel_bins, int num_coefficients);
 
+// Log-mel features (what `--coeff 0` selects): mel[i] = ln(mel[i] + kLogMelOffset) in place, as
+// tf.math.log computes it; the MFCC's input without the DCT.
+void log_mel_in_place(float* mel, int n);
+
 class Mfcc {
  public:
   // Throws Error unless 1 <= num_coefficients <= min(num_mel_bins, kMaxCoefficients).

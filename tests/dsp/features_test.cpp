@@ -130,7 +130,7 @@ TEST(Features, ValidationNamesTheField) {
       {[](FeatureOptions& o) { o.upper_hz = 10; }, "upper_hz"},
       {[](FeatureOptions& o) { o.upper_hz = 8001; }, "upper_hz"},
       {[](FeatureOptions& o) { o.num_coefficients = 41; }, "num_coefficients"},
-      {[](FeatureOptions& o) { o.num_coefficients = 0; }, "num_coefficients"},
+      {[](FeatureOptions& o) { o.num_coefficients = -1; }, "num_coefficients"},  // 0 is log-mel
       {[](FeatureOptions& o) { o.resize = -2; }, "resize"},
   };
   for (const Case& c : cases) {
