@@ -34,6 +34,18 @@ void check_quantization(const TensorDef& t, const std::string& where) {
       throw Error(where + ": quantization zero point " + std::to_string(z) + " is outside int32");
     }
   }
+  // A zero point must also be a value of the tensor's own type (the kernels' offsets and their int32
+  // accumulator bounds rely on it; found by fuzzing).
+  int64_t lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
+  if (t.type == DType::Int8) lo = -128, hi = 127;
+  if (t.type == DType::UInt8) lo = 0, hi = 255;
+  if (t.type == DType::Int16) lo = -32768, hi = 32767;
+  for (int64_t z : q.zero_point) {
+    if (z < lo || z > hi) {
+      throw Error(where + ": quantization zero point " + std::to_string(z) + " is outside the range of " +
+                  dtype_name(t.type));
+    }
+  }
   if (q.per_channel()) {
     if (q.axis < 0 || static_cast<size_t>(q.axis) >= t.shape.size()) {
       throw Error(where + ": per-channel quantization axis " + std::to_string(q.axis) + " is outside shape " +

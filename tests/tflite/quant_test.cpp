@@ -65,3 +65,24 @@ TEST(IntegerAccumulation, RejectsOverlongReductionsAndHugeBiases) {
 }
 
 }  // namespace tinyfit::tflite::ops
+
+#include "tflite/model_check.hpp"
+
+namespace tinyfit::tflite {
+
+TEST(ModelCheck, ZeroPointMustFitTheTensorType) {
+  // Found by fuzzing: an int8 tensor with zero point -536871040 overflowed the fast FC's offsets.
+  ModelDef m;
+  m.tensors.push_back(TensorDef{.type = DType::Int8, .shape = {1, 4}, .quant = {.scale = {0.5f}, .zero_point = {127}}});
+  m.inputs = {0};
+  m.outputs = {0};
+  EXPECT_NO_THROW(check_model(m, "ok.tflite"));
+  m.tensors[0].quant.zero_point = {128};
+  EXPECT_THROW(check_model(m, "bad.tflite"), Error);
+  m.tensors[0].type = DType::UInt8;
+  EXPECT_NO_THROW(check_model(m, "ok.tflite"));
+  m.tensors[0].quant.zero_point = {-1};
+  EXPECT_THROW(check_model(m, "bad.tflite"), Error);
+}
+
+}  // namespace tinyfit::tflite
