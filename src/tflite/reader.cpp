@@ -1,5 +1,7 @@
 #include "tflite/reader.hpp"
 
+#include <cstring>
+#include <type_traits>
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
@@ -26,9 +28,15 @@ size_t size_of(const flatbuffers::Vector<T>* v) {
   return v ? v->size() : 0;
 }
 
+// Copied bytewise: the verifier checks vector alignment only to 4 bytes, so a hostile file can place
+// an 8-byte vector (zero points) where a direct load would be misaligned (found by fuzzing).
 template <class Out, class T>
 std::vector<Out> to_vector(const flatbuffers::Vector<T>* v) {
-  return v ? std::vector<Out>(v->begin(), v->end()) : std::vector<Out>{};
+  static_assert(std::is_arithmetic_v<T>, "scalar vectors only");
+  if (!v) return {};
+  std::vector<T> raw(v->size());
+  std::memcpy(raw.data(), v->Data(), raw.size() * sizeof(T));
+  return std::vector<Out>(raw.begin(), raw.end());
 }
 
 // Where each file buffer's bytes are: inside the flatbuffer (`data`), or for the >2 GB layout at
