@@ -35,7 +35,7 @@ std::vector<Out> to_vector(const flatbuffers::Vector<T>* v) {
   static_assert(std::is_arithmetic_v<T>, "scalar vectors only");
   if (!v) return {};
   std::vector<T> raw(v->size());
-  std::memcpy(raw.data(), v->Data(), raw.size() * sizeof(T));
+  if (!raw.empty()) std::memcpy(raw.data(), v->Data(), raw.size() * sizeof(T));
   return std::vector<Out>(raw.begin(), raw.end());
 }
 
