@@ -7,10 +7,13 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "tflite/ref/conversion.hpp"
 
 namespace tinyfit::tflite {
 
 namespace {
+// ref::affine_quantize's rounding, but clamped in float before the integer cast, so a caller's
+// out-of-range value (1e30) stays defined instead of overflowing the int32 conversion.
 template <class Q>
 void quantize_into(const Tensor& t, std::span<const float> values, Q* out) {
   const float scale = t.quant.empty() ? 1.0f : t.quant.scale[0];
@@ -22,11 +25,12 @@ void quantize_into(const Tensor& t, std::span<const float> values, Q* out) {
   }
 }
 
+// Outputs dequantize exactly as the DEQUANTIZE op does (ref::dequantize).
 template <class Q>
 void dequantize_from(const Tensor& t, const Q* in, std::span<float> values) {
-  const float scale = t.quant.empty() ? 1.0f : t.quant.scale[0];
-  const int64_t zero = t.quant.empty() ? 0 : t.quant.zero_point[0];
-  for (size_t i = 0; i < values.size(); ++i) values[i] = scale * static_cast<float>(in[i] - zero);
+  const double scale = t.quant.empty() ? 1.0 : t.quant.scale[0];
+  const auto zero = static_cast<int32_t>(t.quant.empty() ? 0 : t.quant.zero_point[0]);
+  ref::dequantize(in, values.data(), static_cast<int64_t>(values.size()), scale, zero);
 }
 
 std::string shape_text(const std::vector<int32_t>& shape) {
