@@ -12,6 +12,7 @@ PACKAGES=(
   libcurl4-openssl-dev libarchive-dev libssl-dev
   libcli11-dev nlohmann-json3-dev
   python3-numpy python3-scipy python3-soundfile
+  gnuplot-nox weasyprint poppler-utils
   libtorch-dev
 )
 

@@ -12,6 +12,7 @@ void add_inspect_command(CLI::App& app, const GlobalOptions& global);
 void add_eval_command(CLI::App& app, const GlobalOptions& global);
 void add_latency_command(CLI::App& app, const GlobalOptions& global);
 void add_data_command(CLI::App& app, const GlobalOptions& global);  // data fetch
+void add_report_command(CLI::App& app, const GlobalOptions& global);
 void add_forecast_command(CLI::App& app, const GlobalOptions& global);  // only with TINYFIT_HAVE_TRAINING
 void add_kws_command(CLI::App& app, const GlobalOptions& global);       // only with TINYFIT_HAVE_TRAINING
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_eval_command(app, global);
   add_latency_command(app, global);
   add_data_command(app, global);
+  add_report_command(app, global);
 #ifdef TINYFIT_HAVE_TRAINING
   add_forecast_command(app, global);
   add_kws_command(app, global);

@@ -1,0 +1,44 @@
+// `tinyfit report` as a user runs it: results on stdout, one clear line on stderr for bad input.
+#include <gtest/gtest.h>
+
+#include "cli/run_cli.hpp"
+#include "report/report_test_support.hpp"
+
+namespace tinyfit::test {
+
+TEST(ReportCli, JsonListsTheWrittenFiles) {
+  const fs::path out = scratch("cli_json");
+  const CliResult r = run_cli("--json -q report --pdf no --runs " + fixture_runs().string() + " --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["html"], (out / "report.html").string());
+  EXPECT_TRUE(j["pdf"].is_null());
+  EXPECT_EQ(j["missing"].size(), 2u);
+  EXPECT_TRUE(fs::exists(out / "report.html"));
+}
+
+TEST(ReportCli, MalformedRunFileIsOneLineNamingIt) {
+  const fs::path runs = scratch("cli_bad_runs");
+  copy_fixtures(runs);
+  write_text(runs / "kws_b.json", "[1, 2");
+  const CliResult r = run_cli("report --pdf no --runs " + runs.string() + " --out " + (runs / "out").string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("kws_b.json"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(runs / "out" / "report.html"));
+}
+
+TEST(ReportCli, MissingRunsFolderIsOneLine) {
+  const CliResult r = run_cli("report --runs /nonexistent/tinyfit-runs");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/tinyfit-runs"), std::string::npos) << r.err;
+}
+
+TEST(ReportCli, UnknownPdfModeIsRejected) {
+  const CliResult r = run_cli("report --pdf maybe");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("pdf"), std::string::npos) << r.err;
+}
+
+}  // namespace tinyfit::test
