@@ -88,15 +88,19 @@ std::vector<std::string> kws_design_notes(const RunSet& runs) {
   // file is weights (the rest is what a smaller writer or zlib can still win).
   std::vector<std::string> quant, weights;
   for (const auto& [v, run] : runs.kws) {
-    if (run.accuracy_float) quant.push_back("kws_" + v + " " + fixed(run.accuracy - *run.accuracy_float, 2));
+    if (run.accuracy_float) quant.push_back(fixed(run.accuracy - *run.accuracy_float, 2) + " points (kws_" + v + ")");
     if (run.model) {
       const SizeBreakdown& b = run.model->size;
-      weights.push_back("kws_" + v + " " + percent_of(static_cast<double>(b.weights + b.biases), static_cast<double>(b.flatbuffer)));
+      weights.push_back(percent_of(static_cast<double>(b.weights + b.biases), static_cast<double>(b.flatbuffer)) +
+                        " (kws_" + v + ")");
     }
   }
   std::vector<std::string> out;
-  if (!quant.empty()) out.push_back("Full-int8 export against the float model changes test accuracy by " + join_names(quant) + " points.");
-  if (!weights.empty()) out.push_back("Weights and biases are " + join_names(weights) + " of the flatbuffer (breakdown in the appendix).");
+  if (!quant.empty()) out.push_back("Full-int8 export changes test accuracy against the float model by " + join_names(quant) + ".");
+  if (!weights.empty()) {
+    out.push_back("Weights and biases make up " + join_names(weights) + " of the flatbuffer; the rest is quantization "
+                  "parameters and graph (breakdown in the appendix).");
+  }
   return out;
 }
 

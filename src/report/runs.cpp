@@ -86,16 +86,26 @@ TrainingLog read_training(const JsonFields& f, const std::string& metric_key) {
   return log;
 }
 
-// The model file: the path in the JSON (relative paths against the JSON's folder); when it does not
-// exist (runs copied from another machine), the same file name inside the runs folder.
-std::optional<fs::path> resolve_model(const std::string& path, const fs::path& json_file, const fs::path& runs_dir) {
-  fs::path p(path);
-  if (p.is_relative()) p = json_file.parent_path() / p;
+// The model file: the path in the JSON (relative paths against the JSON's folder), else the same
+// file name inside the runs folder (runs copied from another machine). When both exist, the one
+// whose size is the "bytes" the JSON recorded wins: the other may be from a later run.
+std::optional<fs::path> resolve_model(const std::string& path, double bytes, const fs::path& json_file,
+                                      const fs::path& runs_dir, std::vector<std::string>& notes) {
+  fs::path named(path);
+  if (named.is_relative()) named = json_file.parent_path() / named;
+  std::vector<fs::path> found;
   std::error_code ec;
-  if (fs::is_regular_file(p, ec)) return p;
-  const fs::path local = runs_dir / fs::path(path).filename();
-  if (fs::is_regular_file(local, ec)) return local;
-  return std::nullopt;
+  for (const fs::path& p : {named, runs_dir / fs::path(path).filename()}) {
+    if (fs::is_regular_file(p, ec)) found.push_back(p);
+  }
+  for (const fs::path& p : found) {
+    if (static_cast<double>(fs::file_size(p, ec)) == bytes) return p;
+  }
+  if (found.empty()) return std::nullopt;
+  notes.push_back("model file " + found[0].string() + " has " + std::to_string(fs::file_size(found[0], ec)) +
+                  " bytes, the run recorded " + std::to_string(static_cast<long long>(bytes)) +
+                  " (a later run?): its tables may not match");
+  return found[0];
 }
 
 void read_common(const JsonFields& f, const fs::path& json_file, const fs::path& runs_dir, RunCommon& run,
@@ -109,7 +119,7 @@ void read_common(const JsonFields& f, const fs::path& json_file, const fs::path&
   run.compression = read_compression(f, run);
   run.family = f.opt_text("family");
   run.parameters = f.opt_number("parameters");
-  run.model_file = resolve_model(run.model_path, json_file, runs_dir);
+  run.model_file = resolve_model(run.model_path, run.bytes, json_file, runs_dir, run.notes);
   if (!run.model_file) {
     run.notes.push_back("model file " + run.model_path + " not found (nor " +
                         (runs_dir / fs::path(run.model_path).filename()).string() + "): no layer table");

@@ -49,6 +49,28 @@ TEST(ReportRuns, FindsTheModelInTheRunsFolderWhenItsPathIsGone) {
   EXPECT_TRUE(b.notes.empty());
 }
 
+TEST(ReportRuns, PrefersTheModelWhoseSizeTheRunRecorded) {
+  // The path in the JSON exists but holds another model (a later run): the runs folder's copy,
+  // whose size matches "bytes", is the one described.
+  const fs::path dir = scratch("stale_model");
+  copy_fixtures(dir);
+  const fs::path other = scratch("stale_model_elsewhere") / "th_a.tflite";
+  fs::copy_file(dir / "th_b.tflite", other);
+  nlohmann::json j = read_json(dir / "th_a.json");
+  j["model"] = other.string();
+  write_text(dir / "th_a.json", j.dump());
+  const report::ForecastRun a = report::load_forecast_run(dir / "th_a.json", dir);
+  ASSERT_TRUE(a.model_file.has_value());
+  EXPECT_EQ(*a.model_file, dir / "th_a.tflite");
+  EXPECT_TRUE(a.notes.empty());
+  // Only the mismatching file: it is used, with a note saying so.
+  fs::remove(dir / "th_a.tflite");
+  const report::ForecastRun stale = report::load_forecast_run(dir / "th_a.json", dir);
+  EXPECT_EQ(*stale.model_file, other);
+  ASSERT_EQ(stale.notes.size(), 1u);
+  EXPECT_NE(stale.notes[0].find("1144 bytes"), std::string::npos) << stale.notes[0];
+}
+
 TEST(ReportRuns, OptionalKeysThatAreAbsentAreListed) {
   const report::RunSet runs = load_runs(fixture_runs());
   const auto& th_b = runs.forecast.at("b").missing_keys;
@@ -105,8 +127,10 @@ TEST(ReportRuns, UnreadableModelFileIsANoteNotAFailure) {
   const report::RunSet runs = load_runs(dir);
   const report::ForecastRun& b = runs.forecast.at("b");
   EXPECT_FALSE(b.model.has_value());
-  ASSERT_EQ(b.notes.size(), 1u);
-  EXPECT_NE(b.notes[0].find("th_b.tflite"), std::string::npos) << b.notes[0];
+  // Two notes: its size is not the one recorded, and it cannot be read (naming the file).
+  ASSERT_EQ(b.notes.size(), 2u);
+  EXPECT_NE(b.notes[1].find("unreadable"), std::string::npos) << b.notes[1];
+  EXPECT_NE(b.notes[1].find("th_b.tflite"), std::string::npos) << b.notes[1];
 }
 
 }  // namespace tinyfit::test
