@@ -66,7 +66,10 @@ void write_pdf(const fs::path& weasyprint, const fs::path& html, const fs::path&
 
 }  // namespace
 
-ReportResult make_report(const ReportOptions& options) {
+ReportResult make_report(const ReportOptions& given) {
+  // Absolute paths: the tools run inside the scratch folder, so relative ones would point elsewhere.
+  ReportOptions options = given;
+  options.out_dir = fs::absolute(given.out_dir);
   const RunSet runs = load_runs(options.runs_dir);
   ReportResult result;
   result.missing = runs.missing_files;

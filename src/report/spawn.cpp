@@ -90,16 +90,20 @@ SpawnResult run_program(const fs::path& program, const std::vector<std::string>&
 }
 
 std::string first_line(const std::string& text) {
-  std::stringstream lines(text);
+  std::vector<std::string> lines;
+  std::stringstream in(text);
   std::string line;
-  while (std::getline(lines, line)) {
+  while (std::getline(in, line)) {
     const auto start = line.find_first_not_of(" \t\r");
     if (start == std::string::npos) continue;
     line = line.substr(start);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line.size() > 200 ? line.substr(0, 200) + "..." : line;
+    lines.push_back(line);
   }
-  return "(no message)";
+  if (lines.empty()) return "(no message)";
+  // A Python traceback (weasyprint) says what went wrong on its last line, not its first.
+  const std::string& pick = lines.front().rfind("Traceback", 0) == 0 ? lines.back() : lines.front();
+  return pick.size() > 200 ? pick.substr(0, 200) + "..." : pick;
 }
 
 }  // namespace tinyfit::report

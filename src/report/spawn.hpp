@@ -22,7 +22,8 @@ std::optional<std::filesystem::path> find_program(const std::string& program);
 SpawnResult run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
                         const std::filesystem::path& cwd);
 
-// The first non-empty line of a tool's stderr (what goes into an error message), at most 200 chars.
+// The line of a tool's stderr that says what failed (the first non-empty one; the last of a Python
+// traceback), at most 200 chars: what goes into an error message.
 std::string first_line(const std::string& text);
 
 }  // namespace tinyfit::report

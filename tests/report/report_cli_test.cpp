@@ -3,6 +3,7 @@
 
 #include "cli/run_cli.hpp"
 #include "report/report_test_support.hpp"
+#include "report/spawn.hpp"
 
 namespace tinyfit::test {
 
@@ -15,6 +16,16 @@ TEST(ReportCli, JsonListsTheWrittenFiles) {
   EXPECT_TRUE(j["pdf"].is_null());
   EXPECT_EQ(j["missing"].size(), 2u);
   EXPECT_TRUE(fs::exists(out / "report.html"));
+}
+
+TEST(ReportCli, RelativeOutputFolderGetsThePdf) {
+  // The tools run in a scratch folder: a relative --out must still receive every file.
+  if (!report::find_program("gnuplot") || !report::find_program("weasyprint")) GTEST_SKIP() << "gnuplot/weasyprint absent";
+  const fs::path cwd = scratch("cli_relative");
+  const CliResult r = run_cli("-q report --pdf yes --runs " + fixture_runs().string() + " --out rel/out", "cd " + cwd.string() + " &&");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(fs::file_size(cwd / "rel/out/report.pdf"), 0u);
+  EXPECT_TRUE(fs::exists(cwd / "rel/out/figures/kws_training.svg"));
 }
 
 TEST(ReportCli, MalformedRunFileIsOneLineNamingIt) {
@@ -33,6 +44,12 @@ TEST(ReportCli, MissingRunsFolderIsOneLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(count_lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("/nonexistent/tinyfit-runs"), std::string::npos) << r.err;
+}
+
+TEST(ReportCli, HelpNamesTheFlags) {
+  const CliResult r = run_cli("report --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag : {"--runs", "--out", "--pdf"}) EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
 }
 
 TEST(ReportCli, UnknownPdfModeIsRejected) {

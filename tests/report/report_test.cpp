@@ -121,6 +121,17 @@ TEST(Report, MissingVersionsAndKeysAreSaidInTheReport) {
   EXPECT_NE(html.find("<code>test.mae_per_step</code>"), std::string::npos);
 }
 
+TEST(Report, OnlyForecastRunsStillMakeBothPages) {
+  const fs::path runs = scratch("only_forecast_runs");
+  for (const char* f : {"th_a.json", "th_a.tflite", "th_b.json", "th_b.tflite"}) fs::copy_file(fixture_runs() / f, runs / f);
+  const report::ReportOptions o{runs, scratch("only_forecast"), PdfMode::Off, {}};
+  const report::ReportResult r = report::make_report(o);
+  EXPECT_EQ(r.missing, (std::vector<std::string>{"kws_a.json", "kws_b.json", "kws_c.json"}));
+  const std::string html = slurp_text(r.html);
+  EXPECT_NE(html.find("No keyword-spotting results"), std::string::npos);
+  EXPECT_NE(html.find("id=\"forecast\""), std::string::npos);
+}
+
 TEST(Report, WithoutGnuplotTheHtmlHasNoFiguresAndSaysWhy) {
   const report::ReportOptions o = options_for("no_gnuplot", PdfMode::Off, {});
   const report::ReportResult r = report::make_report(o);

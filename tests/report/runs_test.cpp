@@ -2,6 +2,8 @@
 // clear error naming the file (and the key).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "report/runs.hpp"
 #include "report/report_test_support.hpp"
@@ -81,6 +83,22 @@ TEST(ReportRuns, OptionalKeysThatAreAbsentAreListed) {
   EXPECT_TRUE(th_a.sample.has_value());
   const auto& kws_b = runs.kws.at("b").missing_keys;
   EXPECT_NE(std::find(kws_b.begin(), kws_b.end(), "compression"), kws_b.end());
+}
+
+TEST(ReportRuns, CompressionStepsAreReadInOrder) {
+  const fs::path dir = scratch("compression");
+  copy_fixtures(dir);
+  nlohmann::json j = read_json(dir / "kws_b.json");
+  j["compression"] = {{{"step", "float32"}, {"bytes", 83748}},
+                      {{"step", "pruned"}, {"bytes", 83748}, {"sparsity", 0.5}},
+                      {{"step", "zlib"}, {"bytes", 27324}}};
+  write_text(dir / "kws_b.json", j.dump());
+  const report::KwsRun b = report::load_kws_run(dir / "kws_b.json", dir);
+  ASSERT_EQ(b.compression.size(), 3u);
+  EXPECT_EQ(b.compression[1].step, "pruned");
+  EXPECT_DOUBLE_EQ(*b.compression[1].sparsity, 0.5);
+  EXPECT_FALSE(b.compression[0].sparsity.has_value());
+  EXPECT_EQ(std::find(b.missing_keys.begin(), b.missing_keys.end(), "compression"), b.missing_keys.end());
 }
 
 TEST(ReportRuns, MalformedJsonNamesTheFile) {
