@@ -117,7 +117,7 @@ std::optional<FigureSpec> kws_confusion_figure(const RunSet& runs) {
   if (!best) return std::nullopt;
   const KwsRun& run = *best;
   const std::string& v = run.version;
-  FigureSpec f{.name = "kws_confusion", .width_px = 360, .height_px = 320};
+  FigureSpec f{.name = "kws_confusion", .width_px = 360, .height_px = 275};
   f.caption = "Confusion matrix of kws_" + v + (runs.kws.size() > 1 ? " (the most accurate version)" : "") +
               " on the 800 test clips: rows true keyword, columns predicted; shade = share of the row.";
   const size_t k = run.labels.size();
@@ -137,7 +137,7 @@ std::optional<FigureSpec> kws_confusion_figure(const RunSet& runs) {
   std::ostringstream s;
   s << "set palette defined (0 \"#ffffff\", 100 \"#1f5f99\")\n"
     << "unset key\nset cbrange [0:100]\nunset colorbox\nunset grid\nset border 15 lw 0.5 lc rgb \"#aaaaaa\"\n"
-    << "set tics scale 0\nset size ratio -1\nset lmargin 7\nset rmargin 1\nset bmargin 4.2\nset tmargin 1.6\n"
+    << "set tics scale 0\nset size ratio -1\nset lmargin 7\nset rmargin 1\nset bmargin 3.8\nset tmargin 1.6\n"
     << "set xtics (" << tics.str() << ") rotate by 40 right offset 0.5,0\n"
     << "set ytics (" << tics.str() << ")\n"
     << "set xrange [-0.5:" << k - 0.5 << "]\nset yrange [" << k - 0.5 << ":-0.5]\n"

@@ -87,6 +87,32 @@ std::optional<std::vector<double>> JsonFields::opt_numbers(const std::string& ke
   return numbers(key);
 }
 
+namespace {
+
+std::string display(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number()) {
+    std::ostringstream s;
+    s << v.get<double>();
+    return s.str();
+  }
+  if (v.is_array()) {
+    std::string out;
+    for (const json& x : v) out += (out.empty() ? "" : "×") + display(x);
+    return out;
+  }
+  return v.dump();
+}
+
+}  // namespace
+
+std::optional<std::string> JsonFields::opt_display(const std::string& key) const {
+  const json* v = find(key);
+  if (!v) return std::nullopt;
+  return display(*v);
+}
+
 JsonFields JsonFields::child(const json& value, const std::string& key) const {
   JsonFields c(value, file_);
   c.prefix_ = prefix_ + key + ".";

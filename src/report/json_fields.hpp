@@ -30,6 +30,9 @@ class JsonFields {
   std::optional<double> opt_number(const std::string& key) const;
   std::optional<std::string> opt_text(const std::string& key) const;
   std::optional<std::vector<double>> opt_numbers(const std::string& key) const;
+  // Any value as text, for keys that are only shown (architecture details a newer tool may write
+  // as a number, a string or a list): 24 -> "24", [3, 3] -> "3×3", "dscnn" -> "dscnn".
+  std::optional<std::string> opt_display(const std::string& key) const;
 
   // The same accessors on a nested object (an array element), errors naming "key[3].field".
   JsonFields child(const nlohmann::json& value, const std::string& key) const;

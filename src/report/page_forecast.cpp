@@ -106,7 +106,7 @@ std::string design_table(const RunSet& runs) {
       std::string shape;
       for (size_t i = 0; i < run.model->input_shape.size(); ++i) shape += (i ? "×" : "") + std::to_string(run.model->input_shape[i]);
       input += "<div class=\"small\">input " + shape + " " + escape(run.model->input_type) +
-               (run.hidden ? ", hidden " + fixed(*run.hidden, 0) : std::string()) + "</div>";
+               (run.hidden ? ", hidden " + escape(*run.hidden) : std::string()) + "</div>";
     }
     std::vector<std::pair<std::string, double>> derived;
     if (run.model) {

@@ -132,9 +132,10 @@ std::string design_table(const RunSet& runs) {
       derived.emplace_back("written", run.bytes);
     }
     std::string arch;
-    if (run.channels) arch += fixed(*run.channels, 0) + " channels";
-    if (run.blocks) arch += (arch.empty() ? "" : ", ") + fixed(*run.blocks, 0) + " blocks";
-    if (run.expansion) arch += (arch.empty() ? "" : ", ") + std::string("expansion ") + fixed(*run.expansion, 0);
+    if (run.channels) arch += *run.channels + " channels";
+    if (run.blocks) arch += (arch.empty() ? "" : ", ") + *run.blocks + " blocks";
+    if (run.expansion) arch += (arch.empty() ? "" : ", ") + std::string("expansion ") + *run.expansion;
+    if (run.quantization) arch += (arch.empty() ? "" : ", ") + *run.quantization;
     s += "<tr><td><span class=\"tag v" + v + "\">kws_" + v + "</span></td><td>" + escape(pipeline_text(run.features)) +
          " → <b>" + escape(input_text(run)) + "</b>" + (arch.empty() ? "" : "<div class=\"small\">" + escape(arch) + "</div>") +
          "</td><td>" + escape(kws_training_cell(run)) + "</td><td>" + compression_text(run, derived) + "</td></tr>\n";

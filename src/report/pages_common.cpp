@@ -47,6 +47,7 @@ std::string compression_text(const RunCommon& run, const std::vector<std::pair<s
         const double pct = *c.sparsity <= 1.0 ? 100.0 * *c.sparsity : *c.sparsity;
         s += " (" + fixed(pct, 0) + " % sparse)";
       }
+      if (c.delivered) s += " <span class=\"muted\">(delivered)</span>";
     }
     return s;
   }

@@ -56,7 +56,9 @@ std::vector<CompressionStep> read_compression(const JsonFields& f, RunCommon& ru
   if (!list.is_array()) f.fail("compression", "is not an array");
   for (size_t i = 0; i < list.size(); ++i) {
     const JsonFields s = f.child(list[i], "compression[" + std::to_string(i) + "]");
-    out.push_back({s.text("step"), s.number("bytes"), s.opt_number("sparsity")});
+    CompressionStep step{s.text("step"), s.number("bytes"), s.opt_number("sparsity")};
+    step.delivered = s.has("delivered") && s.at("delivered").is_boolean() && s.flag("delivered");
+    out.push_back(std::move(step));
   }
   return out;
 }
@@ -117,8 +119,8 @@ void read_common(const JsonFields& f, const fs::path& json_file, const fs::path&
   run.model_path = f.text("model");
   run.constraints = read_constraints(f, metrics);
   run.compression = read_compression(f, run);
-  run.family = f.opt_text("family");
-  run.parameters = f.opt_number("parameters");
+  run.family = f.opt_display("family");
+  run.parameters = f.opt_display("parameters");
   run.model_file = resolve_model(run.model_path, run.bytes, json_file, runs_dir, run.notes);
   if (!run.model_file) {
     run.notes.push_back("model file " + run.model_path + " not found (nor " +
@@ -185,9 +187,10 @@ KwsRun load_kws_run(const fs::path& json_file, const fs::path& runs_dir) {
   for (const char* key : {"family", "channels", "blocks", "expansion"}) {
     if (!f.has(key)) run.missing_keys.push_back(key);
   }
-  run.channels = f.opt_number("channels");
-  run.blocks = f.opt_number("blocks");
-  run.expansion = f.opt_number("expansion");
+  run.channels = f.opt_display("channels");
+  run.blocks = f.opt_display("blocks");
+  run.expansion = f.opt_display("expansion");
+  run.quantization = f.opt_display("quantization");
   return run;
 }
 
@@ -226,7 +229,7 @@ ForecastRun load_forecast_run(const fs::path& json_file, const fs::path& runs_di
   for (const char* key : {"family", "hidden", "parameters"}) {
     if (!f.has(key)) run.missing_keys.push_back(key);
   }
-  run.hidden = f.opt_number("hidden");
+  run.hidden = f.opt_display("hidden");
   run.windows_train = f.opt_number("windows.train");
   run.windows_val = f.opt_number("windows.val");
   run.windows_test = f.opt_number("windows.test");

@@ -32,6 +32,7 @@ struct CompressionStep {
   std::string step;
   double bytes = 0;
   std::optional<double> sparsity;  // fraction 0..1 or percent, as the tool wrote it
+  bool delivered = false;          // this step's file is the one the command delivered
 };
 
 struct EpochRecord {
@@ -70,7 +71,7 @@ struct RunCommon {
   TrainingLog training;
   std::vector<CompressionStep> compression;
   std::optional<std::string> family;
-  std::optional<double> parameters;
+  std::optional<std::string> parameters;  // shown only; the layer table counts them from the file
   std::vector<std::string> missing_keys;  // optional keys absent from the file
   std::vector<std::string> notes;         // e.g. "model file not found"
   const ConstraintSet* constraint(const std::string& name) const;
@@ -88,7 +89,7 @@ struct KwsRun : RunCommon {
   std::optional<double> float_bytes;
   std::vector<std::vector<double>> confusion;  // [true][predicted]
   std::vector<std::string> labels;
-  std::optional<double> channels, blocks, expansion;
+  std::optional<std::string> channels, blocks, expansion, quantization;  // shown as written
   std::optional<LatencyRun> latency;
 };
 
@@ -106,7 +107,7 @@ struct ForecastRun : RunCommon {
   std::optional<double> mae_course_T, mae_course_RH, persistence_T, persistence_RH;
   std::optional<SeriesPair> mae_per_step, persistence_per_step;
   std::optional<ForecastSample> sample;
-  std::optional<double> hidden;
+  std::optional<std::string> hidden;
   std::optional<double> windows_train, windows_val, windows_test;
 };
 
