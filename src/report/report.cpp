@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 #include <system_error>
 
@@ -50,6 +51,18 @@ std::vector<FigureSpec> figure_specs(const RunSet& runs) {
     if (auto spec = make(runs)) specs.push_back(std::move(*spec));
   }
   return specs;
+}
+
+// Outputs of an earlier run that this run does not rewrite would no longer match report.html
+// (e.g. a figure whose data is gone, a PDF when no PDF is made now): remove them.
+void remove_stale(const fs::path& out_dir, const std::vector<fs::path>& written, bool pdf_written) {
+  std::error_code ec;
+  for (const char* name : {"kws_training", "kws_accuracy_size", "kws_confusion", "kws_latency", "forecast_training",
+                           "forecast_steps", "forecast_sample"}) {
+    const fs::path f = out_dir / "figures" / (std::string(name) + ".svg");
+    if (std::find(written.begin(), written.end(), f) == written.end()) fs::remove(f, ec);
+  }
+  if (!pdf_written) fs::remove(out_dir / "report.pdf", ec);
 }
 
 void write_pdf(const fs::path& weasyprint, const fs::path& html, const fs::path& pdf, const fs::path& scratch) {
@@ -109,8 +122,12 @@ ReportResult make_report(const ReportOptions& given) {
   result.html = options.out_dir / "report.html";
   write_file_atomic(result.html, report_document(runs, figures, document_notes));
 
-  if (options.pdf == PdfMode::Off) return result;
+  if (options.pdf == PdfMode::Off) {
+    remove_stale(options.out_dir, result.figures, false);
+    return result;
+  }
   if (!options.tools.weasyprint) {
+    remove_stale(options.out_dir, result.figures, false);
     const std::string why = "weasyprint not found: wrote " + result.html.string() + " but not report.pdf "
                             "(install weasyprint, e.g. scripts/setup.sh, or open the HTML and print it to PDF)";
     if (options.pdf == PdfMode::Required) throw Error(why);
@@ -120,6 +137,7 @@ ReportResult make_report(const ReportOptions& given) {
   const fs::path pdf = options.out_dir / "report.pdf";
   write_pdf(*options.tools.weasyprint, result.html, pdf, scratch.path());
   result.pdf = pdf;
+  remove_stale(options.out_dir, result.figures, true);
   return result;
 }
 

@@ -4,7 +4,8 @@
 //
 // Missing tools never crash the command: without gnuplot the report has no figures (and says so);
 // without weasyprint only the HTML is written, and the command fails only when the PDF was asked
-// for explicitly (PdfMode::Required).
+// for explicitly (PdfMode::Required). Figures and a report.pdf left in the output folder by an
+// earlier run are removed when this run does not rewrite them, so the folder never mixes runs.
 #pragma once
 
 #include <filesystem>

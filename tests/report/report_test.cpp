@@ -132,6 +132,18 @@ TEST(Report, OnlyForecastRunsStillMakeBothPages) {
   EXPECT_NE(html.find("id=\"forecast\""), std::string::npos);
 }
 
+TEST(Report, OutputsOfAnEarlierRunThatAreNotRewrittenAreRemoved) {
+  const report::ReportOptions o = options_for("stale", PdfMode::Off, {});
+  fs::create_directories(o.out_dir / "figures");
+  write_text(o.out_dir / "figures" / "kws_latency.svg", "<svg/>");
+  write_text(o.out_dir / "report.pdf", "%PDF old");
+  write_text(o.out_dir / "notes.txt", "the user's own file");
+  report::make_report(o);
+  EXPECT_FALSE(fs::exists(o.out_dir / "figures" / "kws_latency.svg"));
+  EXPECT_FALSE(fs::exists(o.out_dir / "report.pdf"));
+  EXPECT_TRUE(fs::exists(o.out_dir / "notes.txt"));
+}
+
 TEST(Report, WithoutGnuplotTheHtmlHasNoFiguresAndSaysWhy) {
   const report::ReportOptions o = options_for("no_gnuplot", PdfMode::Off, {});
   const report::ReportResult r = report::make_report(o);
