@@ -41,11 +41,11 @@ std::map<std::string, Marker> read_markers(const std::string& defs) {
   std::map<std::string, Marker> markers;
   size_t pos = 0;
   while ((pos = defs.find('<', pos)) != std::string::npos) {
-    const size_t end = defs.find("/>", pos);
+    const size_t end = defs.find('>', pos);
     if (end == std::string::npos) break;
-    const std::string element = defs.substr(pos, end + 2 - pos);
-    pos = end + 2;
-    if (element.find('>') != element.size() - 1) continue;  // not a one-line self-closing element
+    const std::string element = defs.substr(pos, end + 1 - pos);
+    pos = end + 1;
+    if (element.size() < 3 || element[element.size() - 2] != '/') continue;  // markers are self-closing
     const std::string id = attribute(element, "id");
     if (id.rfind("gp", 0) != 0) continue;
     if (element.rfind("<use", 0) == 0) {

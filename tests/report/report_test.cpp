@@ -44,24 +44,35 @@ int pdf_pages(const fs::path& pdf) {
   return -1;
 }
 
+// One full report (figures + PDF) shared by the tests that inspect it: the tools take seconds.
 class ReportWithTools : public ::testing::Test {
  protected:
-  void SetUp() override {
-    tools_ = report::default_tools();
-    if (!tools_.gnuplot) GTEST_SKIP() << "gnuplot not installed (scripts/setup.sh installs gnuplot-nox)";
-    if (!tools_.weasyprint) GTEST_SKIP() << "weasyprint not installed (scripts/setup.sh installs it)";
-    if (!report::find_program("pdfinfo") || !report::find_program("pdftoppm")) {
-      GTEST_SKIP() << "poppler-utils not installed (scripts/setup.sh installs it)";
-    }
+  static void SetUpTestSuite() {
+    const report::Tools tools = report::default_tools();
+    if (!tools.gnuplot || !tools.weasyprint || !report::find_program("pdfinfo") || !report::find_program("pdftoppm")) return;
+    options_ = new report::ReportOptions(options_for("full", PdfMode::Required, tools));
+    result_ = new report::ReportResult(report::make_report(*options_));
   }
-  report::Tools tools_;
+  static void TearDownTestSuite() {
+    delete options_;
+    delete result_;
+    options_ = nullptr;
+    result_ = nullptr;
+  }
+  void SetUp() override {
+    if (!result_) GTEST_SKIP() << "gnuplot, weasyprint or poppler-utils not installed (scripts/setup.sh installs them)";
+  }
+  static report::ReportOptions* options_;
+  static report::ReportResult* result_;
 };
+report::ReportOptions* ReportWithTools::options_ = nullptr;
+report::ReportResult* ReportWithTools::result_ = nullptr;
 
 TEST_F(ReportWithTools, WritesHtmlPdfAndEveryFigure) {
-  const report::ReportOptions o = options_for("full", PdfMode::Required, tools_);
-  const report::ReportResult r = report::make_report(o);
+  const report::ReportOptions& o = *options_;
+  const report::ReportResult& r = *result_;
   ASSERT_TRUE(r.pdf.has_value());
-  // KWS page, forecast page, appendix of layer tables.
+  // KWS page, forecast page, appendix of size breakdown and layer tables.
   EXPECT_EQ(pdf_pages(*r.pdf), 3);
   // Fixtures: kws_b with latency; th_a with per-step MAE and a sample, th_b without.
   const std::vector<std::string> expected{"kws_training", "kws_accuracy_size", "kws_confusion", "kws_latency",
@@ -87,11 +98,8 @@ TEST_F(ReportWithTools, WritesHtmlPdfAndEveryFigure) {
 }
 
 TEST_F(ReportWithTools, FirstPageIsNotBlank) {
-  const report::ReportOptions o = options_for("page1", PdfMode::Required, tools_);
-  const report::ReportResult r = report::make_report(o);
-  ASSERT_TRUE(r.pdf.has_value());
-  const fs::path stem = o.out_dir / "page1";
-  run_tool("pdftoppm", {"-gray", "-r", "30", "-f", "1", "-l", "1", "-singlefile", r.pdf->string(), stem.string()});
+  const fs::path stem = scratch("page1") / "page1";
+  run_tool("pdftoppm", {"-gray", "-r", "30", "-f", "1", "-l", "1", "-singlefile", result_->pdf->string(), stem.string()});
   // Binary PGM: "P5\n<w> <h>\n<max>\n" then w*h bytes.
   std::ifstream in(stem.string() + ".pgm", std::ios::binary);
   std::string magic;
@@ -107,6 +115,15 @@ TEST_F(ReportWithTools, FirstPageIsNotBlank) {
   for (unsigned char p : px) ink += p < 200;
   // A page of tables, text and four figures: well over 2 % of the pixels are not background.
   EXPECT_GT(static_cast<double>(ink) / static_cast<double>(px.size()), 0.02);
+}
+
+TEST_F(ReportWithTools, MarkersKeepTheirColourInTheSvg) {
+  // gnuplot's point markers are inlined with their colour (weasyprint cannot resolve currentColor).
+  const std::string svg = slurp_text(options_->out_dir / "figures" / "kws_accuracy_size.svg");
+  const size_t body = svg.find("</defs>");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(svg.find("<use xlink:href='#gpPt", body), std::string::npos);
+  EXPECT_NE(svg.find("fill='rgb(213,  94,   0)'"), std::string::npos) << "kws_b's marker in its colour";
 }
 
 TEST(Report, MissingVersionsAndKeysAreSaidInTheReport) {
