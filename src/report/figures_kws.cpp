@@ -25,7 +25,7 @@ std::string lc(const std::string& version) { return " lc rgb " + quoted(version_
 
 std::optional<FigureSpec> kws_training_figure(const RunSet& runs) {
   if (runs.kws.empty()) return std::nullopt;
-  FigureSpec f{.name = "kws_training", .width_px = 520, .height_px = 250};
+  FigureSpec f{.name = "kws_training", .width_px = 520, .height_px = 235};
   f.caption = "Training: loss and validation accuracy per epoch; ● = checkpoint kept (best validation accuracy).";
   std::ostringstream loss_plot, acc_plot;
   double lowest = 100, highest = 0;
@@ -64,7 +64,7 @@ std::optional<FigureSpec> kws_training_figure(const RunSet& runs) {
 
 std::optional<FigureSpec> kws_accuracy_size_figure(const RunSet& runs) {
   if (runs.kws.empty()) return std::nullopt;
-  FigureSpec f{.name = "kws_accuracy_size", .width_px = 520, .height_px = 250};
+  FigureSpec f{.name = "kws_accuracy_size", .width_px = 520, .height_px = 235};
   f.caption = "Test accuracy against file size: ours (filled, per version) and the published results (open); "
               "dashed: the course's limits.";
   std::ostringstream pub, ours;

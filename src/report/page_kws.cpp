@@ -110,9 +110,8 @@ std::string constraints_table(const RunSet& runs) {
       s += "<td class=\"muted\">–</td></tr>\n";
     }
   }
-  return s + "</tbody></table>\n<p class=\"footnote\">Limits are strict (&gt;, &lt;); 1 kB = 1024 B. "
-             "* Latency measured here by <code>tinyfit latency</code>; the course's limits and published latencies are "
-             "for a Raspberry Pi 4 (Python + TFLite).</p>\n";
+  return s + "</tbody></table>\n<p class=\"footnote\">Limits are strict; 1 kB = 1024 B. * Latency measured on this "
+             "machine (<code>tinyfit latency</code>); the course's limits and published latencies are for a Raspberry Pi 4.</p>\n";
 }
 
 std::string design_table(const RunSet& runs) {
