@@ -20,7 +20,7 @@ TEST(CliErrors, UnknownCommandFails) {
 }
 
 TEST(CliErrors, HelpWorksForEveryCommand) {
-  for (const char* cmd : {"features", "inspect", "eval", "data", "data fetch", "latency", "forecast", "kws"}) {
+  for (const char* cmd : {"features", "inspect", "eval", "data", "data fetch", "latency", "forecast", "kws", "report"}) {
     const CliResult r = run_cli(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
