@@ -46,6 +46,7 @@ const Version kVersions[] = {
 
 struct ForecastArgs {
   std::string version, csv, data_dir, out = ".", loss = "l1", weights = "int8";
+  std::string columns = "T (degC),rh (%)";
   uint64_t seed = 1;
   int seeds = 0;  // 0: the version's
   int epochs = 0, hidden = -1, batch = 128, patience = 20;
@@ -97,11 +98,10 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
   if (args.weights == "hybrid" && args.scales == "row")
     throw Error("--weights hybrid needs --scales tensor: a hybrid FULLY_CONNECTED with per-row scales (version 12) "
                 "does not load in the official runtime tinyfit is checked against");
+  const data::WeatherColumns columns = data::parse_weather_columns(args.columns);
   const std::filesystem::path csv =
-      args.csv.empty() ? data::require_path(data::resolve_data_dir(args.data_dir),
-                                            "jena/jena_climate_10min_2021_2024.csv", "Jena weather CSV")
-                       : std::filesystem::path(args.csv);
-  const data::WeatherSeries series = data::read_weather_csv(csv);
+      args.csv.empty() ? data::course_weather_csv(args.data_dir) : std::filesystem::path(args.csv);
+  const data::WeatherSeries series = data::read_weather_csv(csv, columns);
   // Trained on normalised windows (statistics of the training rows); the exported file takes raw
   // values, so it is evaluated on raw windows of the same rows.
   const data::ForecastData fd = data::make_forecast_data(series);
@@ -171,7 +171,7 @@ void run_forecast(const ForecastArgs& args, const GlobalOptions& global) {
 
   nlohmann::json j = {
       {"version", v.name}, {"model", model_path.string()}, {"bytes", bytes}, {"csv", csv.string()},
-      {"description", result.weights.describe()},
+      {"columns", nlohmann::json::array({columns.temperature, columns.humidity})}, {"description", result.weights.describe()},
       {"weights", args.weights}, {"scales", args.scales}, {"output_reshape", !args.flat_output},
       {"layout", args.layout}, {"metadata", !args.no_metadata},
       {"normalisation", {{"mean", fd.norm.mean}, {"std", fd.norm.std}, {"folded", true}}},
@@ -221,9 +221,11 @@ void add_forecast_command(CLI::App& app, const GlobalOptions& global) {
       ->required()
       ->check(CLI::IsMember({"a", "b"}));
   cmd->add_option("--csv", args->csv,
-                  "Weather CSV in the course layout (default: <data>/jena/jena_climate_10min_2021_2024.csv, real "
-                  "2021/2024 records of the same station; the course's jena_climate_2009_2016.csv is not "
-                  "available on these machines)");
+                  "Weather CSV in the course layout (default: <data>/jena_climate_2009_2016.csv[.gz], the course's "
+                  "file from `tinyfit data fetch jena`; real 2021/2024 records of the same station are in "
+                  "<data>/jena/jena_climate_10min_2021_2024.csv)");
+  cmd->add_option("--columns", args->columns, "The two feature columns of the CSV, by header name")
+      ->capture_default_str();
   add_data_dir_flag(*cmd, args->data_dir);
   cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Seed of the initial weights and batch order")->capture_default_str();

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "cli/run_cli.hpp"
 #include "core/atomic_file.hpp"
 #include "data/weather_csv.hpp"
 
@@ -61,6 +62,38 @@ TEST(ForecastCli, MissingCsvIsAClearError) {
   const fs::path dir = temp_dir("missing");
   EXPECT_NE(run("--version a --csv " + (dir / "nope.csv").string() + " --out " + dir.string()), 0);
   EXPECT_FALSE(fs::exists(dir / "th_a.tflite"));
+  fs::remove_all(dir);
+}
+
+// Without --csv both commands want the course's file in the data directory, and say how to get it.
+TEST(ForecastCli, MissingCourseCsvNamesFetchAndCsv) {
+  const fs::path dir = temp_dir("default_csv");
+  fs::create_directories(dir / "data" / "jena");
+  const tinyfit::test::CliResult fc = tinyfit::test::run_cli("-q forecast --version a --data-dir " +
+                                                             (dir / "data").string() + " --out " + dir.string());
+  EXPECT_NE(fc.exit_code, 0);
+  EXPECT_EQ(tinyfit::test::count_lines(fc.err), 1) << fc.err;
+  EXPECT_NE(fc.err.find("tinyfit data fetch jena"), std::string::npos) << fc.err;
+  EXPECT_NE(fc.err.find("--csv"), std::string::npos) << fc.err;
+  EXPECT_FALSE(fs::exists(dir / "th_a.tflite"));
+
+  write_csv(dir / "w.csv", 1500);
+  ASSERT_EQ(run("--version b --csv " + (dir / "w.csv").string() + " --epochs 1 --seeds 1 --out " + dir.string()), 0);
+  write_csv(dir / "data" / "jena" / "jena_climate_10min_2021_2024.csv", 10);  // the stand-in is mentioned
+  const tinyfit::test::CliResult ev = tinyfit::test::run_cli("-q eval --task forecast --model " +
+                                                             (dir / "th_b.tflite").string() + " --data-dir " +
+                                                             (dir / "data").string());
+  EXPECT_NE(ev.exit_code, 0);
+  EXPECT_EQ(tinyfit::test::count_lines(ev.err), 1) << ev.err;
+  EXPECT_NE(ev.err.find("tinyfit data fetch jena"), std::string::npos) << ev.err;
+  EXPECT_NE(ev.err.find("stand-in"), std::string::npos) << ev.err;
+
+  const tinyfit::test::CliResult cols = tinyfit::test::run_cli(
+      "-q eval --task forecast --model " + (dir / "th_b.tflite").string() + " --csv " + (dir / "w.csv").string() +
+      " --columns 'T (degC),RH'");
+  EXPECT_NE(cols.exit_code, 0);
+  EXPECT_EQ(tinyfit::test::count_lines(cols.err), 1) << cols.err;
+  EXPECT_NE(cols.err.find("missing column \"RH\""), std::string::npos) << cols.err;
   fs::remove_all(dir);
 }
 
