@@ -28,6 +28,9 @@ enum class WeightFormat {
 struct ForecastExportOptions {
   WeightFormat weights = WeightFormat::Int8Dequantize;
   bool per_channel = true;      // one symmetric scale per output row, else one per tensor
+  // Per tensor only: both weight tensors get the same scale (hidden units rescaled, see
+  // share_scale in the .cpp), so the file holds one quantization table for both.
+  bool shared_scale = false;
   bool reshape_output = true;   // false: output stays [1, 12] (saves the RESHAPE op, ~60 bytes)
   // c of the skip units, in normalised units: inputs below -c would be clipped by the ReLU. 16 std
   // is far outside any weather (T would be 14.7 - 16 * 6.5 = -89 °C).

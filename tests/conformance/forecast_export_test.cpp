@@ -28,14 +28,17 @@ struct Variant {
   const char* args;  // appended to `tinyfit forecast`
 };
 
-// Hybrid FCs only per tensor: the command refuses per-row hybrid (FULLY_CONNECTED version 12 does
-// not load in the pinned official runtime).
+// Every layout (tight is the default) and weight format, with DEQUANTIZE at operator-code version 1
+// (the int8 variants). Hybrid FCs only per tensor: the command refuses per-row hybrid
+// (FULLY_CONNECTED version 12 does not load in the pinned official runtime).
 const Variant kVariants[] = {
-    {"int8_per_row", "--hidden 4 --weights int8 --scales row"},
-    {"int8_per_tensor", "--hidden 4 --weights int8 --scales tensor"},
-    {"int8_flat", "--hidden 4 --weights int8 --flat-output"},
-    {"int8_converter_layout", "--hidden 4 --weights int8 --layout converter"},
-    {"int8_no_metadata", "--hidden 4 --weights int8 --scales tensor --no-metadata"},
+    {"tight_shared", "--hidden 4 --weights int8 --scales shared"},
+    {"tight_per_tensor", "--hidden 4 --weights int8 --scales tensor"},
+    {"tight_per_row", "--hidden 4 --weights int8 --scales row"},
+    {"tight_metadata", "--hidden 2 --metadata"},
+    {"tight_flat", "--hidden 4 --weights int8 --flat-output"},
+    {"compact_per_tensor", "--hidden 4 --weights int8 --scales tensor --layout compact"},
+    {"converter_metadata", "--hidden 4 --weights int8 --layout converter --metadata"},
     {"int8_linear", "--hidden 0 --weights int8 --scales row"},
     {"int8_linear_per_tensor", "--hidden 0 --weights int8 --scales tensor"},
     {"hybrid_per_tensor", "--hidden 4 --weights hybrid --scales tensor"},
