@@ -193,6 +193,54 @@ float share_scale(const ForecastWeights& w, FoldedForecast& f) {
   return static_cast<float>(scale);
 }
 
+// Moves the output bias (one value per feature, B_T and B_RH) onto a new last hidden unit relu(0 x + K)
+// = K with W2 column c_r, so that c_r K = B of row r's feature. Float: K = 1, c_r = B. int8 (one
+// scale S for W2): c_r = q S on the grid. T rows: q_T = +-127 and K = B_T / (q_T S), exact up to
+// float rounding (B_T holds the large -c of the T skip unit, about -100 degC, so q_T must be large).
+// RH rows: the RH skip unit's own offset absorbs what the grid cannot: with A = v b1_RH + B_RH (its
+// current constant), q_RH = floor(A / (S K)) and b1_RH = (A - q_RH S K) / v, which lies in
+// [0, S K / v): the unit relu(g RH + b1_RH) still never clips, since RH >= 0.
+void bias_unit(const ForecastWeights& w, FoldedForecast& f, const ForecastExportOptions& o) {
+  const bool quantized = o.weights != WeightFormat::Float32;
+  if (w.hidden == 0 || !w.skip || o.weights == WeightFormat::Int8Hybrid || (quantized && f.w2_scales.size() != 1))
+    throw Error("forecast export: the output bias unit needs an MLP with the skip and float or per-tensor int8 weights");
+  for (int r = data::kWeatherFeatures; r < f.outputs; ++r)
+    if (f.b2[static_cast<size_t>(r)] != f.b2[static_cast<size_t>(r % data::kWeatherFeatures)])
+      throw Error("forecast export: the output bias unit needs one bias per feature (train with step_bias off)");
+  const int old = f.hidden, unit = old;
+  ++f.hidden;
+  f.w1.resize(f.w1.size() + static_cast<size_t>(f.inputs), 0.0f);
+  std::vector<float> w2(static_cast<size_t>(f.outputs) * f.hidden, 0.0f);
+  for (int r = 0; r < f.outputs; ++r)
+    for (int j = 0; j < old; ++j) w2[static_cast<size_t>(r * f.hidden + j)] = f.w2[static_cast<size_t>(r * old + j)];
+  f.w2 = std::move(w2);
+  const float b_t = f.b2[0], b_rh = f.b2[1];
+  auto set_column = [&](int feature, float value) {
+    for (int r = feature; r < f.outputs; r += data::kWeatherFeatures) f.w2[static_cast<size_t>(r * f.hidden + unit)] = value;
+  };
+  if (!quantized) {
+    f.b1.push_back(1.0f);
+    set_column(0, b_t);
+    set_column(1, b_rh);
+  } else {
+    const float scale = f.w2_scales[0];
+    const float q_t = b_t < 0.0f ? -127.0f : 127.0f;
+    const float k = b_t != 0.0f ? b_t / (q_t * scale) : 1.0f;
+    f.b1.push_back(k);
+    set_column(0, b_t != 0.0f ? q_t * scale : 0.0f);
+    // The RH skip unit and its W2 weight as the runtime will see them (dequantized).
+    const int rh_unit = w.hidden + 1;
+    const float v = std::nearbyint(f.w2[static_cast<size_t>(1 * f.hidden + rh_unit)] / scale) * scale;
+    float& b1_rh = f.b1[static_cast<size_t>(rh_unit)];
+    const double a = static_cast<double>(v) * b1_rh + b_rh, step = static_cast<double>(scale) * k;
+    const double q_rh = std::clamp(std::floor(a / step), -127.0, 127.0);
+    set_column(1, static_cast<float>(q_rh) * scale);
+    b1_rh = static_cast<float>((a - q_rh * step) / v);
+    if (b1_rh < 0.0f) throw Error("forecast export: the RH output bias is too large for the output bias unit");
+  }
+  f.b2.clear();
+}
+
 }  // namespace
 
 FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& o) {
@@ -257,6 +305,7 @@ FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptio
     f.w2_scales = {s2};
   }
   subtract_mean_term(w.norm, f.w1, f.w1_scales, f.b1, f.inputs);
+  if (o.bias_unit) bias_unit(w, f, o);
   return f;
 }
 
@@ -316,9 +365,10 @@ tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOpt
 
   const int cols = f.hidden > 0 ? f.hidden : f.inputs;
   const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, cols, o);
-  const int b2 = add_constant(m, DType::Float32, {f.outputs}, f.b2);
+  std::vector<int> fc2_inputs{layer_input, w2};
+  if (!f.b2.empty()) fc2_inputs.push_back(add_constant(m, DType::Float32, {f.outputs}, f.b2));
   const int flat = add_activation(m, {1, f.outputs});
-  add_op(m, BuiltinOp::FullyConnected, fc_version, {layer_input, w2, b2}, flat);
+  add_op(m, BuiltinOp::FullyConnected, fc_version, std::move(fc2_inputs), flat);
 
   int output = flat;
   if (o.reshape_output) {

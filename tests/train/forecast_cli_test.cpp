@@ -55,6 +55,30 @@ TEST(ForecastCli, WritesModelAndJsonReproducibly) {
   EXPECT_EQ(j["constraints"].size(), 2u);
   EXPECT_EQ(j["training"]["history"].size(), 2u);
   EXPECT_GT(j["test"]["mae"]["T"].get<double>(), 0.0);
+  // What the report command reads.
+  EXPECT_EQ(j["family"], "mlp");
+  EXPECT_EQ(j["hidden"], 2);
+  EXPECT_EQ(j["parameters"], 5 * 12 + 5 + 12 * 5);  // b: 2 units + 2 skip units + the bias unit, no bias tensor
+  const auto& steps = j["compression"];
+  ASSERT_GE(steps.size(), 3u);
+  EXPECT_EQ(steps.front()["step"], "float32");
+  EXPECT_EQ(steps.back()["bytes"].get<size_t>(), a.size());
+  for (size_t i = 1; i < steps.size(); ++i) EXPECT_LT(steps[i]["bytes"], steps[i - 1]["bytes"]) << steps[i]["step"];
+  const auto& test = j["test"];
+  for (const char* key : {"mae_per_step", "persistence_per_step"})
+    for (const char* f : {"T", "RH"}) ASSERT_EQ(test[key][f].size(), 6u) << key << f;
+  // The mean of the per-step errors is the headline MAE.
+  double mean = 0;
+  for (double v : test["mae_per_step"]["T"]) mean += v / 6;
+  EXPECT_NEAR(mean, test["mae"]["T"].get<double>(), 1e-9);
+  const auto& sample = test["sample"];
+  const size_t windows = j["windows"]["test"].get<size_t>();
+  EXPECT_EQ(sample["T_pred"].size(), std::min<size_t>(288, windows));
+  EXPECT_EQ(sample["RH_true"].size(), sample["T_pred"].size());
+  EXPECT_EQ(sample["step_minutes"], 10);
+  EXPECT_EQ(sample["horizon_steps"], 6);
+  // 1500 rows from 01.01.2010 00:10: the test split starts at row 1350.
+  EXPECT_EQ(sample["first_window_start"], tinyfit::data::format_jena_timestamp(1262304600 + int64_t{1350} * 600));
   fs::remove_all(dir);
 }
 
