@@ -22,8 +22,9 @@ data::Normalizer pick_normalizer(const std::string& norm, const std::optional<tf
     // tinyfit forecasters fold the normalisation into the model: metadata without mean / std.
     if (meta && meta->task == "forecast" && !meta->mean && !meta->std) return models::kRawInputs;
     if (!meta || !meta->mean || !meta->std)
-      throw Error(model + ": the model carries no input normalisation; pass --norm course (published models), "
-                          "--norm train, --norm raw, or --norm meanT,meanRH,stdT,stdRH");
+      throw Error(model + ": the model carries no input normalisation; pass --norm raw (tinyfit forecasters written "
+                          "without --metadata), --norm course (published models), --norm train, or --norm "
+                          "meanT,meanRH,stdT,stdRH");
     return data::Normalizer{*meta->mean, *meta->std};
   }
   if (norm == "raw") return models::kRawInputs;
