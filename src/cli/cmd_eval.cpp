@@ -46,7 +46,11 @@ void add_eval_command(CLI::App& app, const GlobalOptions& global) {
                   "alphabetical)");
   cmd->add_option("--cache-dir", args->cache_dir, "KWS feature cache folder");
   // Forecast.
-  cmd->add_option("--csv", args->csv, "Forecast: weather CSV (default: <data>/jena/jena_climate_10min_2021_2024.csv)");
+  cmd->add_option("--csv", args->csv,
+                  "Forecast: weather CSV (default: <data>/jena_climate_2009_2016.csv[.gz], the course's file from "
+                  "`tinyfit data fetch jena`; the real-data stand-in is <data>/jena/jena_climate_10min_2021_2024.csv)");
+  cmd->add_option("--columns", args->columns, "Forecast: the two feature columns of the CSV, by header name")
+      ->capture_default_str();
   cmd->add_option("--norm", args->norm,
                   "Forecast input normalisation: model (tinyfit models: raw inputs, or the statistics in their "
                   "metadata), raw (none), train (this CSV's training rows), course (the published models' "

@@ -22,8 +22,9 @@ data::Normalizer pick_normalizer(const std::string& norm, const std::optional<tf
     // tinyfit forecasters fold the normalisation into the model: metadata without mean / std.
     if (meta && meta->task == "forecast" && !meta->mean && !meta->std) return models::kRawInputs;
     if (!meta || !meta->mean || !meta->std)
-      throw Error(model + ": the model carries no input normalisation; pass --norm course (published models), "
-                          "--norm train, --norm raw, or --norm meanT,meanRH,stdT,stdRH");
+      throw Error(model + ": the model carries no input normalisation; pass --norm raw (tinyfit forecasters written "
+                          "without --metadata), --norm course (published models), --norm train, or --norm "
+                          "meanT,meanRH,stdT,stdRH");
     return data::Normalizer{*meta->mean, *meta->std};
   }
   if (norm == "raw") return models::kRawInputs;
@@ -42,11 +43,10 @@ data::Normalizer pick_normalizer(const std::string& norm, const std::optional<tf
 void run_forecast_eval(const EvalArgs& args, const GlobalOptions& global) {
   const tflite::ModelDef model = tflite::read_model_file(args.model);
   const auto meta = tflite::find_metadata(model, args.model);
+  const data::WeatherColumns columns = data::parse_weather_columns(args.columns);
   const std::filesystem::path csv =
-      args.csv.empty() ? data::require_path(data::resolve_data_dir(args.data_dir),
-                                            "jena/jena_climate_10min_2021_2024.csv", "Jena weather CSV")
-                       : std::filesystem::path(args.csv);
-  const data::WeatherSeries series = data::read_weather_csv(csv);
+      args.csv.empty() ? data::course_weather_csv(args.data_dir) : std::filesystem::path(args.csv);
+  const data::WeatherSeries series = data::read_weather_csv(csv, columns);
   const data::ForecastData fitted = data::make_forecast_data(series);
   const data::Normalizer norm = pick_normalizer(args.norm, meta, fitted, args.model);
   const bool raw = norm.mean == models::kRawInputs.mean && norm.std == models::kRawInputs.std;

@@ -15,7 +15,7 @@ struct EvalArgs {
   int threads = 0;
   dsp::FeatureOptions features;
   std::string labels, cache_dir;
-  std::string csv, norm = "model";
+  std::string csv, norm = "model", columns = "T (degC),rh (%)";
 };
 
 void run_kws_eval(const EvalArgs& args, const GlobalOptions& global);

@@ -42,4 +42,22 @@ fs::path require_path(const fs::path& root, const fs::path& relative, const std:
   return p;
 }
 
+fs::path course_weather_csv(const std::string& data_dir_flag) {
+  fs::path root;
+  try {
+    root = resolve_data_dir(data_dir_flag);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + "; or pass --csv FILE");
+  }
+  for (const char* suffix : {"", ".gz"}) {
+    const fs::path p = root / (std::string(kCourseWeatherCsv) + suffix);
+    if (fs::exists(p)) return p;
+  }
+  std::string message = std::string(kCourseWeatherCsv) + "[.gz] not found in " + root.string() +
+                        ": run `tinyfit data fetch jena`, or pass --csv FILE";
+  if (fs::exists(root / kStandInWeatherCsv))
+    message += " (the real-data stand-in is there: --csv " + (root / kStandInWeatherCsv).string() + ")";
+  throw Error(message);
+}
+
 }  // namespace tinyfit::data

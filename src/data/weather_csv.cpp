@@ -139,7 +139,17 @@ std::string format_jena_timestamp(int64_t seconds) {
   return buf;
 }
 
-WeatherSeries parse_weather_csv(std::string_view text, const std::string& source) {
+WeatherColumns parse_weather_columns(std::string_view text) {
+  const size_t comma = text.find(',');
+  const std::string_view first = trim(text.substr(0, comma));
+  const std::string_view second = comma == std::string_view::npos ? std::string_view{} : trim(text.substr(comma + 1));
+  if (first.empty() || second.empty() || second.find(',') != std::string_view::npos || first == second)
+    throw Error("--columns needs two different column names separated by one comma, e.g. \"T (degC),rh (%)\", got \"" +
+                std::string(text) + "\"");
+  return {std::string(first), std::string(second)};
+}
+
+WeatherSeries parse_weather_csv(std::string_view text, const std::string& source, const WeatherColumns& columns) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte order mark
   // Trailing blank lines are harmless; a blank line between rows is reported below.
   const size_t last = text.find_last_not_of(" \t\r\n");
@@ -151,7 +161,7 @@ WeatherSeries parse_weather_csv(std::string_view text, const std::string& source
   std::vector<std::string_view> fields;
   split_fields(text.substr(0, pos), fields);
   const size_t field_count = fields.size();
-  const std::array<std::string_view, 3> names = {kDateColumn, kTemperatureColumn, kHumidityColumn};
+  const std::array<std::string_view, 3> names = {kDateColumn, columns.temperature, columns.humidity};
   std::array<size_t, 3> col{};
   for (size_t k = 0; k < names.size(); ++k) col[k] = find_column(fields, names[k], source);
   if (pos == std::string_view::npos) throw Error(source + ": no data rows after the header");
@@ -196,9 +206,9 @@ WeatherSeries parse_weather_csv(std::string_view text, const std::string& source
   return series;
 }
 
-WeatherSeries read_weather_csv(const fs::path& path) {
+WeatherSeries read_weather_csv(const fs::path& path, const WeatherColumns& columns) {
   const std::string text = read_text(path);
-  return parse_weather_csv(text, path.string());
+  return parse_weather_csv(text, path.string(), columns);
 }
 
 }  // namespace tinyfit::data

@@ -16,6 +16,16 @@ inline constexpr std::string_view kDateColumn = "Date Time";
 inline constexpr std::string_view kTemperatureColumn = "T (degC)";
 inline constexpr std::string_view kHumidityColumn = "rh (%)";
 
+// The two feature columns, found by header name: "T (degC)" and "rh (%)" unless `--columns` says
+// otherwise (WeatherSeries keeps calling them temperature and humidity).
+struct WeatherColumns {
+  std::string temperature{kTemperatureColumn}, humidity{kHumidityColumn};
+};
+
+// The --columns flag, "first,second" (names trimmed) -> WeatherColumns. Throws Error unless it holds
+// exactly two non-empty, different names.
+WeatherColumns parse_weather_columns(std::string_view text);
+
 struct WeatherSeries {
   // Seconds since 1970-01-01 00:00:00 of the "Date Time" column, taken as written (the files carry no
   // time zone), so differences between rows are exact.
@@ -26,15 +36,15 @@ struct WeatherSeries {
   size_t size() const { return timestamps.size(); }
 };
 
-// Reads a .csv or gzip-compressed .csv.gz file. Columns are found by name in the header (quoted or
-// not); fields are trimmed of spaces, tabs and CR; header bytes outside ASCII (Latin-1) are fine.
-// Only the three columns above are parsed, but every row must have the header's field count.
+// Reads a .csv or gzip-compressed .csv.gz file. The date and the two `columns` are found by name in
+// the header (quoted or not); fields are trimmed of spaces, tabs and CR; header bytes outside ASCII (Latin-1) are fine.
+// Only those three columns are parsed, but every row must have the header's field count.
 // Throws Error naming the file for a missing/unreadable/truncated-gzip file or a missing column, and
 // "<file>:<line>: <what>" for a malformed row (field count, number, date, a cut-off last line).
-WeatherSeries read_weather_csv(const std::filesystem::path& path);
+WeatherSeries read_weather_csv(const std::filesystem::path& path, const WeatherColumns& columns = {});
 
 // The same on text already in memory; `source` names it in messages.
-WeatherSeries parse_weather_csv(std::string_view text, const std::string& source);
+WeatherSeries parse_weather_csv(std::string_view text, const std::string& source, const WeatherColumns& columns = {});
 
 // "dd.mm.yyyy HH:MM:SS" <-> seconds as in WeatherSeries::timestamps. Parsing checks the exact layout
 // and that the date exists (31.04. or 29.02. of a common year do not); nullopt otherwise.

@@ -18,12 +18,15 @@ using tflite::BuiltinOp;
 using tflite::DType;
 using tflite::ModelDef;
 
-// Operator-code versions as TFLite's op_version.cc assigns them (the runtime picks kernels by them).
+// Operator-code versions. Hybrid FCs as TFLite's op_version.cc assigns them (the runtime picks the
+// hybrid kernels by them). DEQUANTIZE: 1, not op_version.cc's 2 (int8) or 5 (per channel): the
+// official runtime registers one kernel for versions 1-5 and picks the arithmetic by the input's type
+// and quantization, and version 1 is the schema default, so the file needs neither the field nor a
+// vtable of its own (checked in tests/conformance/forecast_export_test.cpp).
 constexpr int kFcFloatVersion = 1;
 constexpr int kFcHybridVersion = 3;
 constexpr int kFcHybridPerChannelVersion = 12;
-constexpr int kDequantizeInt8Version = 2;
-constexpr int kDequantizeInt8PerChannelVersion = 5;
+constexpr int kDequantizeVersion = 1;
 constexpr int kReshapeVersion = 1;
 
 void check_weights(const ForecastWeights& w) {
@@ -65,7 +68,7 @@ int add_weights(ModelDef& m, const std::vector<float>& w, const std::vector<floa
   const int t = add_constant(m, DType::Int8, {rows, cols}, q.values, std::move(quant));
   if (o.weights == WeightFormat::Int8Hybrid) return t;
   const int f = add_activation(m, {rows, cols});
-  add_op(m, BuiltinOp::Dequantize, o.per_channel ? kDequantizeInt8PerChannelVersion : kDequantizeInt8Version, {t}, f);
+  add_op(m, BuiltinOp::Dequantize, kDequantizeVersion, {t}, f);
   return f;
 }
 
@@ -151,6 +154,93 @@ std::pair<float, float> balance_skip_per_tensor(const ForecastWeights& w, Folded
   return {s1, s2};
 }
 
+// One scale S for both weight tensors. Relu is positively homogeneous, so hidden unit j may scale its
+// W1 row and bias by a_j and its W2 column by 1 / a_j; a_j = sqrt(max|col| / max|row|) gives both
+// the same largest magnitude m_j (the equalisation of data-free quantization, Nagel et al. 2019),
+// and S = max_j m_j / 127. The skip units stay exact as in balance_skip_per_tensor: g = q1 S,
+// v = q2 S with g v = 1, so S = 1 / sqrt(q1 q2) for the largest q1 q2 <= 1 / S0^2 (S grows by less
+// than 1 % when 1 / S0^2 >= 127). Returns S, or 0 when m_j > 127 leaves no room for an exact skip
+// (then only the function-preserving equalisation has been applied).
+float share_scale(const ForecastWeights& w, FoldedForecast& f) {
+  float m = 0.0f;
+  for (int j = 0; j < w.hidden; ++j) {
+    float row = 0.0f, col = 0.0f;
+    for (int k = 0; k < f.inputs; ++k) row = std::max(row, std::fabs(f.w1[static_cast<size_t>(j * f.inputs + k)]));
+    for (int r = 0; r < f.outputs; ++r) col = std::max(col, std::fabs(f.w2[static_cast<size_t>(r * f.hidden + j)]));
+    if (!(row > 0.0f) || !(col > 0.0f)) continue;  // a dead unit: nothing to balance
+    const float a = std::sqrt(col / row);
+    for (int k = 0; k < f.inputs; ++k) f.w1[static_cast<size_t>(j * f.inputs + k)] *= a;
+    f.b1[static_cast<size_t>(j)] *= a;
+    for (int r = 0; r < f.outputs; ++r) f.w2[static_cast<size_t>(r * f.hidden + j)] /= a;
+    m = std::max(m, std::sqrt(row * col));
+  }
+  const double room = m > 0.0f ? std::pow(127.0 / m, 2.0) : 127.0 * 127.0;  // 1 / S0^2
+  if (room < 1.0) return 0.0f;
+  int q1 = 1, q2 = 1;
+  for (int a = 1; a <= 127; ++a) {
+    const int b = static_cast<int>(std::min(127.0, std::floor(room / a)));
+    if (b >= 1 && a * b > q1 * q2) q1 = a, q2 = b;
+  }
+  const double scale = 1.0 / std::sqrt(static_cast<double>(q1) * q2);
+  const auto g = static_cast<float>(q1 * scale), v = static_cast<float>(q2 * scale);
+  for (int k = 0; k < data::kWeatherFeatures; ++k) {
+    const int unit = w.hidden + k;
+    const size_t at = static_cast<size_t>(unit * f.inputs + (w.in_steps - 1) * data::kWeatherFeatures + k);
+    f.b1[static_cast<size_t>(unit)] *= g / f.w1[at];
+    f.w1[at] = g;
+    for (int r = k; r < f.outputs; r += data::kWeatherFeatures) f.w2[static_cast<size_t>(r * f.hidden + unit)] = v;
+  }
+  return static_cast<float>(scale);
+}
+
+// Moves the output bias (one value per feature, B_T and B_RH) onto a new last hidden unit relu(0 x + K)
+// = K with W2 column c_r, so that c_r K = B of row r's feature. Float: K = 1, c_r = B. int8 (one
+// scale S for W2): c_r = q S on the grid. T rows: q_T = +-127 and K = B_T / (q_T S), exact up to
+// float rounding (B_T holds the large -c of the T skip unit, about -100 degC, so q_T must be large).
+// RH rows: the RH skip unit's own offset absorbs what the grid cannot: with A = v b1_RH + B_RH (its
+// current constant), q_RH = floor(A / (S K)) and b1_RH = (A - q_RH S K) / v, which lies in
+// [0, S K / v): the unit relu(g RH + b1_RH) still never clips, since RH >= 0.
+void bias_unit(const ForecastWeights& w, FoldedForecast& f, const ForecastExportOptions& o) {
+  const bool quantized = o.weights != WeightFormat::Float32;
+  if (w.hidden == 0 || !w.skip || o.weights == WeightFormat::Int8Hybrid || (quantized && f.w2_scales.size() != 1))
+    throw Error("forecast export: the output bias unit needs an MLP with the skip and float or per-tensor int8 weights");
+  for (int r = data::kWeatherFeatures; r < f.outputs; ++r)
+    if (f.b2[static_cast<size_t>(r)] != f.b2[static_cast<size_t>(r % data::kWeatherFeatures)])
+      throw Error("forecast export: the output bias unit needs one bias per feature (train with step_bias off)");
+  const int old = f.hidden, unit = old;
+  ++f.hidden;
+  f.w1.resize(f.w1.size() + static_cast<size_t>(f.inputs), 0.0f);
+  std::vector<float> w2(static_cast<size_t>(f.outputs) * f.hidden, 0.0f);
+  for (int r = 0; r < f.outputs; ++r)
+    for (int j = 0; j < old; ++j) w2[static_cast<size_t>(r * f.hidden + j)] = f.w2[static_cast<size_t>(r * old + j)];
+  f.w2 = std::move(w2);
+  const float b_t = f.b2[0], b_rh = f.b2[1];
+  auto set_column = [&](int feature, float value) {
+    for (int r = feature; r < f.outputs; r += data::kWeatherFeatures) f.w2[static_cast<size_t>(r * f.hidden + unit)] = value;
+  };
+  if (!quantized) {
+    f.b1.push_back(1.0f);
+    set_column(0, b_t);
+    set_column(1, b_rh);
+  } else {
+    const float scale = f.w2_scales[0];
+    const float q_t = b_t < 0.0f ? -127.0f : 127.0f;
+    const float k = b_t != 0.0f ? b_t / (q_t * scale) : 1.0f;
+    f.b1.push_back(k);
+    set_column(0, b_t != 0.0f ? q_t * scale : 0.0f);
+    // The RH skip unit and its W2 weight as the runtime will see them (dequantized).
+    const int rh_unit = w.hidden + 1;
+    const float v = std::nearbyint(f.w2[static_cast<size_t>(1 * f.hidden + rh_unit)] / scale) * scale;
+    float& b1_rh = f.b1[static_cast<size_t>(rh_unit)];
+    const double a = static_cast<double>(v) * b1_rh + b_rh, step = static_cast<double>(scale) * k;
+    const double q_rh = std::clamp(std::floor(a / step), -127.0, 127.0);
+    set_column(1, static_cast<float>(q_rh) * scale);
+    b1_rh = static_cast<float>((a - q_rh * step) / v);
+    if (b1_rh < 0.0f) throw Error("forecast export: the RH output bias is too large for the output bias unit");
+  }
+  f.b2.clear();
+}
+
 }  // namespace
 
 FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& o) {
@@ -205,12 +295,17 @@ FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptio
   }
   divide_by_std(w.norm, f.w1, f.inputs);
   if (quantized) f.w1_scales = symmetric_scales(f.w1, f.hidden, o.per_channel);
-  if (balance && !o.per_channel) {
+  const float shared = balance && !o.per_channel && o.shared_scale ? share_scale(w, f) : 0.0f;
+  if (shared > 0.0f) {
+    f.w1_scales = {shared};
+    f.w2_scales = {shared};
+  } else if (balance && !o.per_channel) {
     const auto [s1, s2] = balance_skip_per_tensor(w, f);
     f.w1_scales = {s1};
     f.w2_scales = {s2};
   }
   subtract_mean_term(w.norm, f.w1, f.w1_scales, f.b1, f.inputs);
+  if (o.bias_unit) bias_unit(w, f, o);
   return f;
 }
 
@@ -270,9 +365,10 @@ tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOpt
 
   const int cols = f.hidden > 0 ? f.hidden : f.inputs;
   const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, cols, o);
-  const int b2 = add_constant(m, DType::Float32, {f.outputs}, f.b2);
+  std::vector<int> fc2_inputs{layer_input, w2};
+  if (!f.b2.empty()) fc2_inputs.push_back(add_constant(m, DType::Float32, {f.outputs}, f.b2));
   const int flat = add_activation(m, {1, f.outputs});
-  add_op(m, BuiltinOp::FullyConnected, fc_version, {layer_input, w2, b2}, flat);
+  add_op(m, BuiltinOp::FullyConnected, fc_version, std::move(fc2_inputs), flat);
 
   int output = flat;
   if (o.reshape_output) {

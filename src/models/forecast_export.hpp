@@ -28,7 +28,16 @@ enum class WeightFormat {
 struct ForecastExportOptions {
   WeightFormat weights = WeightFormat::Int8Dequantize;
   bool per_channel = true;      // one symmetric scale per output row, else one per tensor
+  // Per tensor only: both weight tensors get the same scale (hidden units rescaled, see
+  // share_scale in the .cpp), so the file holds one quantization table for both.
+  bool shared_scale = false;
   bool reshape_output = true;   // false: output stays [1, 12] (saves the RESHAPE op, ~60 bytes)
+  // The output bias on a constant hidden unit instead of a bias tensor (FULLY_CONNECTED with two
+  // inputs): one more unit (a zero W1 row, its b1 entry K, a W2 column) costs 28 int8 bytes, the bias
+  // tensor, its buffer and their table entries about 84. Needs an MLP with skip, trained with one
+  // bias per feature (ForecastNetOptions::step_bias false), float or int8 per-tensor weights. See
+  // bias_unit in the .cpp for how int8 stays exact.
+  bool bias_unit = false;
   // c of the skip units, in normalised units: inputs below -c would be clipped by the ReLU. 16 std
   // is far outside any weather (T would be 14.7 - 16 * 6.5 = -89 °C).
   float skip_offset = 16.0f;
@@ -40,7 +49,7 @@ struct ForecastExportOptions {
 // Linear model (ForecastWeights::hidden 0): hidden 0, w1 and b1 empty, w2 [outputs][inputs].
 struct FoldedForecast {
   int inputs = 12, hidden = 0, outputs = 12;
-  std::vector<float> w1, b1, w2, b2;      // [hidden][inputs], [hidden], [outputs][hidden], [outputs]
+  std::vector<float> w1, b1, w2, b2;      // [hidden][inputs], [hidden], [outputs][hidden], [outputs] (b2 empty: bias_unit)
   std::vector<float> w1_scales, w2_scales;  // int8 only: one per row, or one
 };
 FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& options = {});

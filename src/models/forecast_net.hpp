@@ -19,6 +19,9 @@ struct ForecastNetOptions {
   // persistence plus a linear correction (a single FULLY_CONNECTED once exported).
   TORCH_ARG(int, hidden) = 16;
   TORCH_ARG(bool, skip) = true; // add the de-normalised last input step to every output step
+  // false: one output bias per feature, shared by the 6 steps (2 parameters instead of 12), which the
+  // exporter can carry on a constant hidden unit instead of a bias tensor (ForecastExportOptions::bias_unit).
+  TORCH_ARG(bool, step_bias) = true;
   TORCH_ARG(int, in_steps) = 6;
   TORCH_ARG(int, out_steps) = 6;
   // The input normalisation (x - mean) / (std + 1e-6); the output is de-normalised with the same
@@ -40,6 +43,7 @@ class ForecastNetImpl : public torch::nn::Module {
   ForecastNetOptions options_;
   torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};  // fc1_ null for the linear model
   torch::Tensor scale_, offset_;  // [2] buffers: std + eps, mean
+  torch::Tensor feature_bias_;    // [2], when !step_bias (fc2_ then has no bias)
 };
 TORCH_MODULE(ForecastNet);
 

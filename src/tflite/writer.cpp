@@ -11,6 +11,7 @@
 #include "tflite/model_bytes.hpp"
 #include "tflite/model_check.hpp"
 #include "tflite/schema/codec.hpp"
+#include "tflite/writer_tight.hpp"
 
 namespace tinyfit::tflite {
 
@@ -188,7 +189,7 @@ class Writer {
 
 std::vector<uint8_t> write_model(const ModelDef& model, const WriteOptions& options) {
   check_model(model, "write_model");
-  std::vector<uint8_t> bytes = Writer(model, options).run();
+  std::vector<uint8_t> bytes = options.tight ? write_model_tight(model, options) : Writer(model, options).run();
   return options.zlib ? zlib_deflate(bytes, 9) : bytes;
 }
 

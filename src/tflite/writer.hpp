@@ -25,6 +25,9 @@ struct WriteOptions {
   // larger of the two fields, pre-2.4 ones only the byte).
   size_t buffer_alignment = 16;
   bool both_code_fields = true;
+  // The hand-laid layout of writer_tight.hpp (smallest; names and description are never written,
+  // buffer_alignment is not used). For models of a few hundred bytes.
+  bool tight = false;
 };
 
 // Throws Error if the ModelDef fails check_model (so no file a runtime would reject is produced).

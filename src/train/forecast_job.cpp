@@ -26,6 +26,7 @@ ForecastJobResult train_forecaster(const data::ForecastData& data, const Forecas
   models::ForecastNet net(models::ForecastNetOptions()
                               .hidden(options.hidden)
                               .skip(options.skip)
+                              .step_bias(options.step_bias)
                               .in_steps(data.train.in_steps)
                               .out_steps(data.train.out_steps)
                               .norm(norm));

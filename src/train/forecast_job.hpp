@@ -15,6 +15,7 @@ namespace tinyfit::train {
 struct ForecastJobOptions {
   int hidden = 16;    // MLP width
   bool skip = true;   // learn a correction to persistence
+  bool step_bias = true;  // false: one output bias per feature (see ForecastNetOptions::step_bias)
   TrainerOptions trainer;
   models::ForecastExportOptions export_options;
 };

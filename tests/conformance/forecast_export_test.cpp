@@ -28,19 +28,23 @@ struct Variant {
   const char* args;  // appended to `tinyfit forecast`
 };
 
-// Hybrid FCs only per tensor: the command refuses per-row hybrid (FULLY_CONNECTED version 12 does
-// not load in the pinned official runtime).
+// Every layout (tight is the default) and weight format, with DEQUANTIZE at operator-code version 1
+// (the int8 variants). Hybrid FCs only per tensor: the command refuses per-row hybrid
+// (FULLY_CONNECTED version 12 does not load in the pinned official runtime).
 const Variant kVariants[] = {
-    {"int8_per_row", "--hidden 4 --weights int8 --scales row"},
-    {"int8_per_tensor", "--hidden 4 --weights int8 --scales tensor"},
-    {"int8_flat", "--hidden 4 --weights int8 --flat-output"},
-    {"int8_converter_layout", "--hidden 4 --weights int8 --layout converter"},
-    {"int8_no_metadata", "--hidden 4 --weights int8 --scales tensor --no-metadata"},
-    {"int8_linear", "--hidden 0 --weights int8 --scales row"},
-    {"int8_linear_per_tensor", "--hidden 0 --weights int8 --scales tensor"},
-    {"hybrid_per_tensor", "--hidden 4 --weights hybrid --scales tensor"},
-    {"float", "--hidden 4 --weights float"},
-    {"float_linear_flat", "--hidden 0 --weights float --flat-output"},
+    {"tight_shared_bias_unit", "--hidden 4 --weights int8 --scales shared --output-bias unit"},
+    {"tight_per_tensor_rows", "--hidden 4 --weights int8 --scales tensor --output-bias rows"},
+    {"tight_per_tensor_bias_unit", "--hidden 4 --weights int8 --scales tensor --output-bias unit"},
+    {"tight_per_row", "--hidden 4 --weights int8 --scales row --output-bias rows"},
+    {"tight_metadata", "--hidden 2 --metadata"},
+    {"tight_flat", "--hidden 4 --weights int8 --flat-output"},
+    {"compact_per_tensor", "--hidden 4 --weights int8 --scales tensor --layout compact"},
+    {"converter_metadata", "--hidden 4 --weights int8 --layout converter --metadata"},
+    {"int8_linear", "--hidden 0 --weights int8 --scales row --output-bias rows"},
+    {"int8_linear_per_tensor", "--hidden 0 --weights int8 --scales tensor --output-bias rows"},
+    {"hybrid_per_tensor", "--hidden 4 --weights hybrid --scales tensor --output-bias rows"},
+    {"float_bias_unit", "--hidden 4 --weights float --output-bias unit"},
+    {"float_linear_flat", "--hidden 0 --weights float --flat-output --output-bias rows"},
 };
 
 fs::path data_root() {

@@ -125,6 +125,26 @@ TEST(WeatherCsv, MissingColumnsAndFilesAreNamed) {
   expect_contains(error_of([&] { read_weather_csv(dir / "none.csv"); }), {"none.csv", "not found"});
 }
 
+TEST(WeatherCsv, ColumnsFlagPicksOtherColumnsAndNamesMissingOnes) {
+  const WeatherColumns dflt = parse_weather_columns("T (degC),rh (%)");
+  EXPECT_EQ(dflt.temperature, kTemperatureColumn);
+  EXPECT_EQ(dflt.humidity, kHumidityColumn);
+  const WeatherColumns other = parse_weather_columns(" Tdew (degC) , p (mbar)");
+  EXPECT_EQ(other.temperature, "Tdew (degC)");
+  EXPECT_EQ(other.humidity, "p (mbar)");
+  for (const char* bad : {"", "T (degC)", "T (degC),", ",rh (%)", "a,b,c", "a,a"})
+    expect_contains(error_of([&] { parse_weather_columns(bad); }), {"--columns"});
+
+  TempDir dir;
+  testing::write_text(dir / "w.csv", course_csv(3));
+  const WeatherSeries s = read_weather_csv(dir / "w.csv", other);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s.temperature[1], -8.9f);  // Tdew
+  EXPECT_EQ(s.humidity[1], 996.52f);   // p
+  const std::string msg = error_of([&] { read_weather_csv(dir / "w.csv", parse_weather_columns("T (degC),RH")); });
+  expect_contains(msg, {"w.csv", "missing column \"RH\""});
+}
+
 // ---- the real files (spec §1, data README §4) ----
 
 TEST(WeatherCsvRealData, CombinedFileEqualsItsTwoSources) {

@@ -15,9 +15,10 @@
 namespace tinyfit::models {
 namespace {
 
-ForecastNet make_net(int hidden, bool skip) {
+ForecastNet make_net(int hidden, bool skip, bool step_bias = true) {
   torch::manual_seed(7);
-  ForecastNet net(ForecastNetOptions().hidden(hidden).skip(skip).norm({{14.75f, 79.75f}, {6.5f, 17.5f}}));
+  ForecastNet net(
+      ForecastNetOptions().hidden(hidden).skip(skip).step_bias(step_bias).norm({{14.75f, 79.75f}, {6.5f, 17.5f}}));
   // Make the correction layer as large as the first (the constructor starts it small): the export
   // test should see every term.
   torch::NoGradGuard no_grad;
@@ -94,7 +95,7 @@ std::vector<float> folded_forward(const ForecastWeights& w, const ForecastExport
       h[j] = std::max(acc, 0.0);
     }
     for (int r = 0; r < f.outputs; ++r) {
-      double acc = f.b2[r];
+      double acc = f.b2.empty() ? 0.0 : f.b2[r];
       for (int j = 0; j < f.hidden; ++j) acc += double(w2[r * f.hidden + j]) * h[j];
       out.push_back(static_cast<float>(acc));
     }
@@ -204,6 +205,65 @@ TEST(ForecastExport, Int8PerTensorSkipIsExactAfterBalancing) {
   const auto out = run_exported(w, o, x);
   const auto expected = folded_forward(w, o, x);
   for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], expected[i], 2e-3) << i;
+}
+
+TEST(ForecastExport, SharedScaleIsOneTableAndKeepsTheSkipExact) {
+  ForecastNet net = make_net(6, true);
+  const ForecastWeights w = net->weights();
+  const ForecastExportOptions o{.weights = WeightFormat::Int8Dequantize, .per_channel = false, .shared_scale = true};
+  const FoldedForecast f = fold_forecast(w, o);
+  ASSERT_EQ(f.w1_scales.size(), 1u);
+  EXPECT_EQ(f.w1_scales, f.w2_scales);
+  const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
+  const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
+  for (int k = 0; k < 2; ++k) {
+    const int unit = w.hidden + k;
+    const float g = w1[static_cast<size_t>(unit * 12 + 10 + k)];
+    for (int r = k; r < 12; r += 2) EXPECT_NEAR(g * w2[static_cast<size_t>(r * f.hidden + unit)], 1.0f, 1e-6) << r;
+  }
+  // Equalised units: each correction unit's row and column reach the same largest magnitude.
+  for (int j = 0; j < w.hidden; ++j) {
+    float row = 0, col = 0;
+    for (int k = 0; k < 12; ++k) row = std::max(row, std::fabs(f.w1[static_cast<size_t>(j * 12 + k)]));
+    for (int r = 0; r < 12; ++r) col = std::max(col, std::fabs(f.w2[static_cast<size_t>(r * f.hidden + j)]));
+    EXPECT_NEAR(row, col, 1e-4f * col) << "unit " << j;
+  }
+  const tflite::ModelDef m = tflite::read_model(tflite::write_model(export_tflite(w, o), {.tight = true}), "shared");
+  EXPECT_EQ(m.tensors[m.operators[0].inputs[0]].quant.scale, m.tensors[m.operators[2].inputs[0]].quant.scale);
+  const torch::Tensor x = torch::randn({64, 6, 2});
+  const auto out = run_exported(w, o, x);
+  const auto expected = folded_forward(w, o, x);
+  for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], expected[i], 2e-3) << i;
+  EXPECT_LT(max_abs_diff(out, net->forward(x).detach()), 3.0);
+}
+
+// One bias per feature, carried by a constant hidden unit: the same outputs as the bias tensor, and
+// FULLY_CONNECTED gets no bias input.
+TEST(ForecastExport, BiasUnitReplacesTheBiasTensor) {
+  ForecastNet net = make_net(4, true, /*step_bias=*/false);
+  const ForecastWeights w = net->weights();
+  // Physical inputs: the RH skip unit keeps no room below RH 0 % (normalised -79.75 / 17.5 = -4.56).
+  torch::Tensor x = torch::randn({64, 6, 2}) * 2;
+  x.select(2, 1).clamp_(-4.5, 1.1);
+  const auto ref = net->forward(x).detach();
+  EXPECT_LT(max_abs_diff(run_exported(w, {.weights = WeightFormat::Float32, .bias_unit = true}, x), ref), 2e-4);
+  for (bool shared : {false, true}) {
+    const ForecastExportOptions rows{.weights = WeightFormat::Int8Dequantize, .per_channel = false, .shared_scale = shared};
+    ForecastExportOptions unit = rows;
+    unit.bias_unit = true;
+    const auto a = run_exported(w, rows, x), b = run_exported(w, unit, x);
+    for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 2e-3) << "shared " << shared << " " << i;
+    const FoldedForecast f = fold_forecast(w, unit);
+    EXPECT_TRUE(f.b2.empty());
+    EXPECT_EQ(f.hidden, w.hidden + 3);
+    EXPECT_GE(f.b1[static_cast<size_t>(w.hidden + 1)], 0.0f);  // the RH skip unit still never clips for RH >= 0
+    const tflite::ModelDef m = export_tflite(w, unit);
+    EXPECT_EQ(m.operators[3].inputs.size(), 2u);
+  }
+  // Per-step biases cannot ride on one unit.
+  EXPECT_THROW(export_tflite(make_net(4, true)->weights(),
+                             {.weights = WeightFormat::Int8Dequantize, .per_channel = false, .bias_unit = true}),
+               Error);
 }
 
 TEST(ForecastExport, LinearModelIsOneFullyConnected) {

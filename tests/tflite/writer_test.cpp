@@ -337,5 +337,110 @@ TEST(Writer, CompactLayoutRoundTripsSmaller) {
   }
 }
 
+// ---- the tight layout (writer_tight.hpp) ----
+
+// hand_built() without its SOFTMAX (the tight layout writes FULLY_CONNECTED and RESHAPE options only).
+ModelDef forecast_like() {
+  ModelDef m = hand_built();
+  m.operators.pop_back();
+  m.outputs = {m.operators.back().outputs[0]};
+  m.tensors.pop_back();
+  return m;
+}
+
+// The tight layout renumbers tensors; the operators keep their order, so their index lists give the
+// renumbering. Everything else must be equal.
+void expect_same_up_to_tensor_order(const ModelDef& a, const ModelDef& b) {
+  ASSERT_EQ(a.tensors.size(), b.tensors.size());
+  ASSERT_EQ(a.operators.size(), b.operators.size());
+  std::vector<int> to(a.tensors.size(), -1);
+  auto follow = [&to](const std::vector<int>& x, const std::vector<int>& y) {
+    ASSERT_EQ(x.size(), y.size());
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (x[i] < 0) {
+        EXPECT_EQ(y[i], x[i]);
+        continue;
+      }
+      int& t = to[static_cast<size_t>(x[i])];
+      EXPECT_TRUE(t == -1 || t == y[i]);
+      t = y[i];
+    }
+  };
+  follow(a.inputs, b.inputs);
+  follow(a.outputs, b.outputs);
+  for (size_t i = 0; i < a.operators.size(); ++i) {
+    const OperatorDef &x = a.operators[i], &y = b.operators[i];
+    EXPECT_EQ(x.opcode, y.opcode);
+    EXPECT_EQ(x.version, y.version);
+    EXPECT_TRUE(tie_options(x.options) == tie_options(y.options));
+    follow(x.inputs, y.inputs);
+    follow(x.outputs, y.outputs);
+  }
+  for (size_t i = 0; i < a.tensors.size(); ++i) {
+    SCOPED_TRACE("tensor " + std::to_string(i));
+    ASSERT_GE(to[i], 0) << "tensor not used by the graph";
+    const TensorDef &x = a.tensors[i], &y = b.tensors[static_cast<size_t>(to[i])];
+    EXPECT_EQ(y.name, "");
+    EXPECT_EQ(x.type, y.type);
+    EXPECT_EQ(x.shape, y.shape);
+    EXPECT_EQ(a.buffers[static_cast<size_t>(x.buffer)], b.buffers[static_cast<size_t>(y.buffer)]);
+    EXPECT_EQ(x.quant.scale, y.quant.scale);
+    EXPECT_EQ(x.quant.zero_point, y.quant.zero_point);
+    EXPECT_EQ(x.quant.axis, y.quant.axis);
+  }
+  EXPECT_EQ(a.metadata, b.metadata);
+}
+
+TEST(WriterTight, RoundTripsSmallerAndReproducibly) {
+  const ModelDef m = forecast_like();
+  const WriteOptions tight{.buffer_alignment = 4, .both_code_fields = false, .tight = true};
+  const std::vector<uint8_t> bytes = write_model(m, tight);
+  EXPECT_TRUE(has_tflite_identifier(bytes));
+  EXPECT_EQ(bytes, write_model(m, tight));
+  expect_same_up_to_tensor_order(m, read_model(bytes, "tight"));
+  const WriteOptions compact{.buffer_alignment = 4, .both_code_fields = false};
+  EXPECT_LT(bytes.size(), write_model(m, compact).size());
+  // flatc's own text generator walks every table and vector of the file too.
+  const std::string json = test_files::json_from_flatbuffer(bytes);
+  EXPECT_NE(json.find("\"version\": 3"), std::string::npos) << json;
+  std::printf("forecast-like 2-op model: tight %zu bytes, compact %zu bytes\n", bytes.size(),
+              write_model(m, compact).size());
+}
+
+TEST(WriterTight, DataIsAlignedAndSharedObjectsAreWrittenOnce) {
+  ModelDef m = forecast_like();
+  // A second FULLY_CONNECTED with the same weights, bias and options: one buffer each, one options table.
+  const int out = static_cast<int>(m.tensors.size());
+  m.tensors.push_back(m.tensors[static_cast<size_t>(m.operators[0].outputs[0])]);
+  OperatorDef again = m.operators[0];
+  again.outputs = {out};
+  m.operators.push_back(again);
+  m.outputs.push_back(out);
+  const std::vector<uint8_t> bytes = write_model(m, {.tight = true});
+  const ModelDef back = read_model(bytes, "tight");
+  expect_same_up_to_tensor_order(m, back);
+  for (size_t buffer = 1; buffer < m.buffers.size(); ++buffer) {
+    const auto& data = m.buffers[buffer];
+    const auto at = std::search(bytes.begin(), bytes.end(), data.begin(), data.end());
+    ASSERT_NE(at, bytes.end());
+    EXPECT_EQ((at - bytes.begin()) % 4, 0) << "buffer " << buffer;
+    if (data.size() >= 16)  // short ones (a shape tensor's [1, 4]) also occur inside shape vectors
+      EXPECT_EQ(std::search(at + 1, bytes.end(), data.begin(), data.end()), bytes.end()) << "buffer " << buffer;
+  }
+}
+
+TEST(WriterTight, RefusesOptionsItCannotWrite) {
+  const std::string message = [] {
+    try {
+      write_model(hand_built(), {.tight = true});  // SOFTMAX beta 0.5
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  }();
+  EXPECT_NE(message.find("SOFTMAX"), std::string::npos) << message;
+  EXPECT_NE(message.find("compact"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace tinyfit::tflite

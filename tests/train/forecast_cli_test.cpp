@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "cli/run_cli.hpp"
 #include "core/atomic_file.hpp"
 #include "data/weather_csv.hpp"
 
@@ -54,6 +55,30 @@ TEST(ForecastCli, WritesModelAndJsonReproducibly) {
   EXPECT_EQ(j["constraints"].size(), 2u);
   EXPECT_EQ(j["training"]["history"].size(), 2u);
   EXPECT_GT(j["test"]["mae"]["T"].get<double>(), 0.0);
+  // What the report command reads.
+  EXPECT_EQ(j["family"], "mlp");
+  EXPECT_EQ(j["hidden"], 2);
+  EXPECT_EQ(j["parameters"], 5 * 12 + 5 + 12 * 5);  // b: 2 units + 2 skip units + the bias unit, no bias tensor
+  const auto& steps = j["compression"];
+  ASSERT_GE(steps.size(), 3u);
+  EXPECT_EQ(steps.front()["step"], "float32");
+  EXPECT_EQ(steps.back()["bytes"].get<size_t>(), a.size());
+  for (size_t i = 1; i < steps.size(); ++i) EXPECT_LT(steps[i]["bytes"], steps[i - 1]["bytes"]) << steps[i]["step"];
+  const auto& test = j["test"];
+  for (const char* key : {"mae_per_step", "persistence_per_step"})
+    for (const char* f : {"T", "RH"}) ASSERT_EQ(test[key][f].size(), 6u) << key << f;
+  // The mean of the per-step errors is the headline MAE.
+  double mean = 0;
+  for (double v : test["mae_per_step"]["T"]) mean += v / 6;
+  EXPECT_NEAR(mean, test["mae"]["T"].get<double>(), 1e-9);
+  const auto& sample = test["sample"];
+  const size_t windows = j["windows"]["test"].get<size_t>();
+  EXPECT_EQ(sample["T_pred"].size(), std::min<size_t>(288, windows));
+  EXPECT_EQ(sample["RH_true"].size(), sample["T_pred"].size());
+  EXPECT_EQ(sample["step_minutes"], 10);
+  EXPECT_EQ(sample["horizon_steps"], 6);
+  // 1500 rows from 01.01.2010 00:10: the test split starts at row 1350.
+  EXPECT_EQ(sample["first_window_start"], tinyfit::data::format_jena_timestamp(1262304600 + int64_t{1350} * 600));
   fs::remove_all(dir);
 }
 
@@ -61,6 +86,38 @@ TEST(ForecastCli, MissingCsvIsAClearError) {
   const fs::path dir = temp_dir("missing");
   EXPECT_NE(run("--version a --csv " + (dir / "nope.csv").string() + " --out " + dir.string()), 0);
   EXPECT_FALSE(fs::exists(dir / "th_a.tflite"));
+  fs::remove_all(dir);
+}
+
+// Without --csv both commands want the course's file in the data directory, and say how to get it.
+TEST(ForecastCli, MissingCourseCsvNamesFetchAndCsv) {
+  const fs::path dir = temp_dir("default_csv");
+  fs::create_directories(dir / "data" / "jena");
+  const tinyfit::test::CliResult fc = tinyfit::test::run_cli("-q forecast --version a --data-dir " +
+                                                             (dir / "data").string() + " --out " + dir.string());
+  EXPECT_NE(fc.exit_code, 0);
+  EXPECT_EQ(tinyfit::test::count_lines(fc.err), 1) << fc.err;
+  EXPECT_NE(fc.err.find("tinyfit data fetch jena"), std::string::npos) << fc.err;
+  EXPECT_NE(fc.err.find("--csv"), std::string::npos) << fc.err;
+  EXPECT_FALSE(fs::exists(dir / "th_a.tflite"));
+
+  write_csv(dir / "w.csv", 1500);
+  ASSERT_EQ(run("--version b --csv " + (dir / "w.csv").string() + " --epochs 1 --seeds 1 --out " + dir.string()), 0);
+  write_csv(dir / "data" / "jena" / "jena_climate_10min_2021_2024.csv", 10);  // the stand-in is mentioned
+  const tinyfit::test::CliResult ev = tinyfit::test::run_cli("-q eval --task forecast --model " +
+                                                             (dir / "th_b.tflite").string() + " --data-dir " +
+                                                             (dir / "data").string());
+  EXPECT_NE(ev.exit_code, 0);
+  EXPECT_EQ(tinyfit::test::count_lines(ev.err), 1) << ev.err;
+  EXPECT_NE(ev.err.find("tinyfit data fetch jena"), std::string::npos) << ev.err;
+  EXPECT_NE(ev.err.find("stand-in"), std::string::npos) << ev.err;
+
+  const tinyfit::test::CliResult cols = tinyfit::test::run_cli(
+      "-q eval --task forecast --model " + (dir / "th_b.tflite").string() + " --csv " + (dir / "w.csv").string() +
+      " --columns 'T (degC),RH'");
+  EXPECT_NE(cols.exit_code, 0);
+  EXPECT_EQ(tinyfit::test::count_lines(cols.err), 1) << cols.err;
+  EXPECT_NE(cols.err.find("missing column \"RH\""), std::string::npos) << cols.err;
   fs::remove_all(dir);
 }
 
