@@ -28,6 +28,8 @@ constexpr int kFcHybridVersion = 3;
 constexpr int kFcHybridPerChannelVersion = 12;
 constexpr int kDequantizeVersion = 1;
 constexpr int kReshapeVersion = 1;
+constexpr int kFcInt8Version = 4;  // int8 input, weights and output, int32 bias
+constexpr int kQuantizeVersion = 1;
 
 void check_weights(const ForecastWeights& w) {
   const size_t h = static_cast<size_t>(w.hidden);
@@ -241,6 +243,85 @@ void bias_unit(const ForecastWeights& w, FoldedForecast& f, const ForecastExport
   f.b2.clear();
 }
 
+int add_int8_activation(ModelDef& m, std::vector<int32_t> shape, Int8Grid g) {
+  m.tensors.push_back({.name = "", .type = DType::Int8, .shape = std::move(shape),
+                       .quant = {.scale = {g.scale}, .zero_point = {g.zero_point}, .axis = 0}, .buffer = 0});
+  return static_cast<int>(m.tensors.size() - 1);
+}
+
+// An int8 FULLY_CONNECTED: int8 weights (one symmetric scale), int32 bias on the input scale times the
+// weight scale, as TFLite's integer kernels require.
+int add_int8_fc(ModelDef& m, int input, float input_scale, const std::vector<float>& w, float w_scale,
+                const std::vector<float>& b, int rows, int cols, int output, bool relu) {
+  QuantizedMatrix q = quantize_with_scales(w, {w_scale});
+  const int wt = add_constant(m, DType::Int8, {rows, cols}, q.values, {.scale = {w_scale}, .zero_point = {0}, .axis = 0});
+  const double bias_scale = static_cast<double>(input_scale) * w_scale;
+  std::vector<int32_t> bq;
+  for (float v : b) bq.push_back(static_cast<int32_t>(std::clamp(std::nearbyint(v / bias_scale), -2147483647.0, 2147483647.0)));
+  const int bt = add_constant(m, DType::Int32, {rows}, bq,
+                              {.scale = {static_cast<float>(bias_scale)}, .zero_point = {0}, .axis = 0});
+  tflite::OpOptions options;
+  if (relu) options.activation = tflite::Activation::Relu;
+  add_op(m, BuiltinOp::FullyConnected, kFcInt8Version, {input, wt, bt}, output, options);
+  return output;
+}
+
+// The graphs of Activations::Int8 and Int8Hidden (see forecast_export.hpp); returns the float [1, 12].
+int add_int8_layers(ModelDef& m, const ForecastWeights& w, const FoldedForecast& f, const ForecastExportOptions& o,
+                    int input) {
+  const ActivationRanges& r = w.ranges;
+  const Int8Grid hidden = int8_grid(0.0f, r.hidden_hi), out = int8_grid(r.out_lo, r.out_hi);
+  int h8 = -1;
+  if (o.activations == Activations::Int8) {
+    const Int8Grid in = int8_grid(r.in_lo, r.in_hi);
+    const int x8 = add_int8_activation(m, {1, w.in_steps, data::kWeatherFeatures}, in);
+    add_op(m, BuiltinOp::Quantize, kQuantizeVersion, {input}, x8);
+    h8 = add_int8_fc(m, x8, in.scale, f.w1, f.w1_scales.at(0), f.b1, f.hidden, f.inputs,
+                     add_int8_activation(m, {1, f.hidden}, hidden), true);
+  } else {
+    const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
+    const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
+    const int h = add_activation(m, {1, f.hidden});
+    tflite::OpOptions relu;
+    relu.activation = tflite::Activation::Relu;
+    add_op(m, BuiltinOp::FullyConnected, kFcFloatVersion, {input, w1, b1}, h, relu);
+    h8 = add_int8_activation(m, {1, f.hidden}, hidden);
+    add_op(m, BuiltinOp::Quantize, kQuantizeVersion, {h}, h8);
+  }
+  const int y8 = add_int8_fc(m, h8, hidden.scale, f.w2, f.w2_scales.at(0), f.b2, f.outputs, f.hidden,
+                             add_int8_activation(m, {1, f.outputs}, out), false);
+  const int y = add_activation(m, {1, f.outputs});
+  add_op(m, BuiltinOp::Dequantize, kDequantizeVersion, {y8}, y);
+  return y;
+}
+
+// The graph with float activations (int8 weights through DEQUANTIZE, or hybrid, or float); returns the
+// float [1, 12].
+int add_float_layers(ModelDef& m, const ForecastWeights& w, const FoldedForecast& f, const ForecastExportOptions& o,
+                     int input) {
+  const bool hybrid = o.weights == WeightFormat::Int8Hybrid;
+  const int fc_version = !hybrid ? kFcFloatVersion : o.per_channel ? kFcHybridPerChannelVersion : kFcHybridVersion;
+
+  // FULLY_CONNECTED reads the [1, 6, 2] input as one row of 12: no RESHAPE in front.
+  int layer_input = input;
+  if (f.hidden > 0) {
+    const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
+    const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
+    layer_input = add_activation(m, {1, f.hidden});
+    tflite::OpOptions relu;
+    relu.activation = tflite::Activation::Relu;
+    add_op(m, BuiltinOp::FullyConnected, fc_version, {input, w1, b1}, layer_input, relu);
+  }
+
+  const int cols = f.hidden > 0 ? f.hidden : f.inputs;
+  const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, cols, o);
+  std::vector<int> fc2_inputs{layer_input, w2};
+  if (!f.b2.empty()) fc2_inputs.push_back(add_constant(m, DType::Float32, {f.outputs}, f.b2));
+  const int flat = add_activation(m, {1, f.outputs});
+  add_op(m, BuiltinOp::FullyConnected, fc_version, std::move(fc2_inputs), flat);
+  return flat;
+}
+
 }  // namespace
 
 FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& o) {
@@ -287,7 +368,8 @@ FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptio
     return f;
   }
   // Hybrid FCs quantize their input on the fly, so no weight grid makes the skip exact there.
-  const bool balance = quantized && w.skip && o.weights == WeightFormat::Int8Dequantize;
+  // Int8 activations round the skip units on the hidden grid anyway; they keep gain 1.
+  const bool balance = quantized && w.skip && o.weights == WeightFormat::Int8Dequantize && o.activations == Activations::Float;
   if (balance && o.per_channel) {
     f.w2_scales = balance_skip(w, f, skip_offset);
   } else if (quantized) {
@@ -345,31 +427,16 @@ std::vector<float> dequantize(const QuantizedMatrix& q) {
 }
 
 tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOptions& o) {
+  const bool int8_activations = o.activations != Activations::Float;
+  if (int8_activations && (w.hidden == 0 || !w.skip || o.weights != WeightFormat::Int8Dequantize || o.per_channel ||
+                           o.shared_scale || o.bias_unit || !(w.ranges.hidden_hi > 0.0f)))
+    throw Error("forecast export: int8 activations need an MLP or CNN with the skip, int8 weights per tensor, an "
+                "output bias tensor and activation ranges from quantization-aware training");
   const FoldedForecast f = fold_forecast(w, o);
   ModelDef m;
   const int input = add_activation(m, {1, w.in_steps, data::kWeatherFeatures});
   m.inputs = {input};
-  const bool hybrid = o.weights == WeightFormat::Int8Hybrid;
-  const int fc_version = !hybrid ? kFcFloatVersion : o.per_channel ? kFcHybridPerChannelVersion : kFcHybridVersion;
-
-  // FULLY_CONNECTED reads the [1, 6, 2] input as one row of 12: no RESHAPE in front.
-  int layer_input = input;
-  if (f.hidden > 0) {
-    const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
-    const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
-    layer_input = add_activation(m, {1, f.hidden});
-    tflite::OpOptions relu;
-    relu.activation = tflite::Activation::Relu;
-    add_op(m, BuiltinOp::FullyConnected, fc_version, {input, w1, b1}, layer_input, relu);
-  }
-
-  const int cols = f.hidden > 0 ? f.hidden : f.inputs;
-  const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, cols, o);
-  std::vector<int> fc2_inputs{layer_input, w2};
-  if (!f.b2.empty()) fc2_inputs.push_back(add_constant(m, DType::Float32, {f.outputs}, f.b2));
-  const int flat = add_activation(m, {1, f.outputs});
-  add_op(m, BuiltinOp::FullyConnected, fc_version, std::move(fc2_inputs), flat);
-
+  const int flat = int8_activations ? add_int8_layers(m, w, f, o, input) : add_float_layers(m, w, f, o, input);
   int output = flat;
   if (o.reshape_output) {
     output = add_activation(m, {1, w.out_steps, data::kWeatherFeatures});

@@ -25,6 +25,16 @@ enum class WeightFormat {
   Int8Hybrid,      // hybrid FC: int8 weights, inputs quantized on the fly per row (TFLite dynamic range)
 };
 
+// Which activation tensors are int8 (per-tensor asymmetric grids from ForecastWeights::ranges, set by
+// quantization-aware training). The weights are then int8 per tensor, without skip balancing (the
+// skip units must hold x_last + skip_offset in normalised units, as training simulated).
+enum class Activations {
+  Float,       // float throughout (int8 weights through DEQUANTIZE)
+  Int8,        // QUANTIZE -> int8 FC (ReLU) -> int8 FC -> DEQUANTIZE: every activation int8, int32 biases
+  Int8Hidden,  // the first FC in float (raw T and RH need no shared input grid), QUANTIZE its output,
+               // int8 output FC -> DEQUANTIZE
+};
+
 struct ForecastExportOptions {
   WeightFormat weights = WeightFormat::Int8Dequantize;
   bool per_channel = true;      // one symmetric scale per output row, else one per tensor
@@ -41,6 +51,7 @@ struct ForecastExportOptions {
   // c of the skip units, in normalised units: inputs below -c would be clipped by the ReLU. 16 std
   // is far outside any weather (T would be 14.7 - 16 * 6.5 = -89 °C).
   float skip_offset = 16.0f;
+  Activations activations = Activations::Float;
 };
 
 // The two dense layers after folding (float), on raw inputs: hidden' = hidden + 2 skip units when skip is on. For
@@ -66,6 +77,7 @@ QuantizedMatrix quantize_symmetric(const std::vector<float>& m, int rows, bool p
 // What the runtime sees after DEQUANTIZE (also what quantization-aware training simulates).
 std::vector<float> dequantize(const QuantizedMatrix& q);
 
+// Int8 activations: weights int8 per tensor, MLP or CNN with skip, w.ranges set; else Error.
 // Builds the graph and the "tinyfit" metadata {"task":"forecast"} (no mean / std: raw inputs). Tensors
 // carry no names. Throws Error if the weights are inconsistent.
 tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOptions& options = {});
