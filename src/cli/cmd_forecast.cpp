@@ -59,7 +59,7 @@ struct ForecastArgs {
   int epochs = 0, hidden = -1, batch = 128, patience = 20;
   double lr = 3e-3;
   std::string layout = "tight";
-  std::string family = "mlp", activations = "float";
+  std::string family = "mlp", activations = "float", cnn_export = "fc";
   int filters = 4, kernel = 3, qat_epochs = 10;
   std::string scales;       // empty: the version's
   std::string output_bias;  // empty: the version's
@@ -155,6 +155,10 @@ void run_forecast(const ForecastArgs& given, const GlobalOptions& global) {
   const bool cnn = args.family == "cnn1d";
   if (cnn && (args.kernel < 1 || args.kernel > 6)) throw Error("--kernel must be 1..6 (steps of the 6-step window)");
   if (cnn && args.hidden >= 0) throw Error("--hidden is the MLP's width; the CNN's is --filters");
+  if (args.cnn_export == "conv2d" && (!cnn || int8_activations || args.weights == "hybrid" || args.scales != "tensor" ||
+                                      args.output_bias != "rows"))
+    throw Error("--cnn-export conv2d needs --family cnn1d with float activations, --weights int8 or float, --scales "
+                "tensor and --output-bias rows");
   if (int8_activations && (args.weights != "int8" || args.scales != "tensor" || args.output_bias != "rows" || args.hidden == 0))
     throw Error("--activations " + args.activations + " needs an MLP or CNN with --weights int8 --scales tensor "
                 "--output-bias rows");
@@ -180,6 +184,7 @@ void run_forecast(const ForecastArgs& given, const GlobalOptions& global) {
   job.filters = cnn ? args.filters : 0;
   job.kernel = args.kernel;
   job.qat_epochs = args.qat_epochs;
+  job.export_options.conv2d = cnn && args.cnn_export == "conv2d";
   job.export_options.activations = args.activations == "int8"          ? models::Activations::Int8
                                    : args.activations == "int8-hidden" ? models::Activations::Int8Hidden
                                                                        : models::Activations::Float;
@@ -249,6 +254,7 @@ void run_forecast(const ForecastArgs& given, const GlobalOptions& global) {
       {"layout", args.layout}, {"metadata", args.metadata},
       {"family", args.family}, {"hidden", result.weights.hidden}, {"parameters", stored_parameters(written)},
       {"filters", cnn ? args.filters : 0}, {"kernel", cnn ? args.kernel : 0}, {"activations", args.activations},
+      {"cnn_export", cnn ? args.cnn_export : ""},
       {"compression", compression_steps(result.weights, job.export_options, model, args)},
       {"normalisation", {{"mean", fd.norm.mean}, {"std", fd.norm.std}, {"folded", true}}},
       {"windows", {{"train", fd.train.count}, {"val", fd.val.count}, {"test", fd.test.count}}},
@@ -328,6 +334,11 @@ void add_forecast_command(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--kernel", args->kernel, "CNN-1D kernel, steps")->capture_default_str();
+  cmd->add_option("--cnn-export", args->cnn_export,
+                  "fc (the convolution unfolded into the first FULLY_CONNECTED) | conv2d (RESHAPE -> CONV_2D -> "
+                  "FULLY_CONNECTED; --scales tensor --output-bias rows)")
+      ->check(CLI::IsMember({"fc", "conv2d"}))
+      ->capture_default_str();
   cmd->add_option("--activations", args->activations,
                   "float (int8 weights, float math) | int8 (QUANTIZE -> int8 FC -> int8 FC -> DEQUANTIZE) | "
                   "int8-hidden (first FC float, then QUANTIZE -> int8 FC -> DEQUANTIZE); int8 variants are "

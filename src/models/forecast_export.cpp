@@ -30,6 +30,7 @@ constexpr int kDequantizeVersion = 1;
 constexpr int kReshapeVersion = 1;
 constexpr int kFcInt8Version = 4;  // int8 input, weights and output, int32 bias
 constexpr int kQuantizeVersion = 1;
+constexpr int kConvFloatVersion = 1;
 
 void check_weights(const ForecastWeights& w) {
   const size_t h = static_cast<size_t>(w.hidden);
@@ -322,6 +323,56 @@ int add_float_layers(ModelDef& m, const ForecastWeights& w, const FoldedForecast
   return flat;
 }
 
+// ForecastExportOptions::conv2d: the folded, unfolded layers put back into a convolution. Every
+// position's rows hold the same kernel (normalisation and mean term fold the same way per column
+// feature), so position 0 gives the learned filters; skip unit k becomes a filter whose window at the
+// last position is its row. The output layer reads [1, 1, P, F + 2] flattened, p * (F + 2) + filter.
+int add_conv_layers(ModelDef& m, const ForecastWeights& w, const FoldedForecast& f, const ForecastExportOptions& o,
+                    int input) {
+  const int filters = w.conv_filters, kernel = w.conv_kernel, positions = w.in_steps - kernel + 1;
+  const int channels = filters + data::kWeatherFeatures, features = data::kWeatherFeatures;
+  std::vector<float> k(static_cast<size_t>(channels) * kernel * features), b(static_cast<size_t>(channels));
+  for (int c = 0; c < channels; ++c) {
+    const int row = c < filters ? c : w.hidden + (c - filters);
+    const int first_step = c < filters ? 0 : positions - 1;
+    for (int t = 0; t < kernel; ++t)
+      for (int i = 0; i < features; ++i)
+        k[static_cast<size_t>((c * kernel + t) * features + i)] =
+            f.w1[static_cast<size_t>(row * f.inputs + (first_step + t) * features + i)];
+    b[static_cast<size_t>(c)] = f.b1[static_cast<size_t>(row)];
+  }
+  const int cols = positions * channels;
+  std::vector<float> w2(static_cast<size_t>(f.outputs) * cols, 0.0f);
+  for (int r = 0; r < f.outputs; ++r) {
+    for (int p = 0; p < positions; ++p)
+      for (int c = 0; c < filters; ++c)
+        w2[static_cast<size_t>(r * cols + p * channels + c)] = f.w2[static_cast<size_t>(r * f.hidden + p * filters + c)];
+    for (int s = 0; s < features; ++s)
+      w2[static_cast<size_t>(r * cols + (positions - 1) * channels + filters + s)] =
+          f.w2[static_cast<size_t>(r * f.hidden + w.hidden + s)];
+  }
+  const int x4 = add_activation(m, {1, 1, w.in_steps, features});
+  tflite::OpOptions shape;
+  shape.new_shape = {1, 1, w.in_steps, features};
+  add_op(m, BuiltinOp::Reshape, kReshapeVersion, {input}, x4, shape);
+  // Per-tensor scales (the float rows only moved), so the grids are the unfolded layers'.
+  const int kt = add_weights(m, k, f.w1_scales, channels, kernel * features, o);
+  m.tensors[static_cast<size_t>(kt)].shape = {channels, 1, kernel, features};
+  if (o.weights != WeightFormat::Float32)  // the constant behind the DEQUANTIZE has the same shape
+    m.tensors[static_cast<size_t>(m.operators.back().inputs[0])].shape = {channels, 1, kernel, features};
+  const int bt = add_constant(m, DType::Float32, {channels}, b);
+  const int h = add_activation(m, {1, 1, positions, channels});
+  tflite::OpOptions conv;
+  conv.padding = tflite::Padding::Valid;
+  conv.activation = tflite::Activation::Relu;
+  add_op(m, BuiltinOp::Conv2D, kConvFloatVersion, {x4, kt, bt}, h, conv);
+  const int wt = add_weights(m, w2, f.w2_scales, f.outputs, cols, o);
+  const int bias = add_constant(m, DType::Float32, {f.outputs}, f.b2);
+  const int flat = add_activation(m, {1, f.outputs});
+  add_op(m, BuiltinOp::FullyConnected, kFcFloatVersion, {h, wt, bias}, flat);
+  return flat;
+}
+
 }  // namespace
 
 FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& o) {
@@ -432,11 +483,18 @@ tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOpt
                            o.shared_scale || o.bias_unit || !(w.ranges.hidden_hi > 0.0f)))
     throw Error("forecast export: int8 activations need an MLP or CNN with the skip, int8 weights per tensor, an "
                 "output bias tensor and activation ranges from quantization-aware training");
+  const bool int8_weights = o.weights != WeightFormat::Float32;  // scales matter only then
+  if (o.conv2d && (w.conv_filters == 0 || !w.skip || int8_activations || (int8_weights && o.per_channel) ||
+                   (int8_weights && o.shared_scale) || o.bias_unit || o.weights == WeightFormat::Int8Hybrid))
+    throw Error("forecast export: CONV_2D needs the CNN with the skip, float or per-tensor int8 weights, an output "
+                "bias tensor and float activations");
   const FoldedForecast f = fold_forecast(w, o);
   ModelDef m;
   const int input = add_activation(m, {1, w.in_steps, data::kWeatherFeatures});
   m.inputs = {input};
-  const int flat = int8_activations ? add_int8_layers(m, w, f, o, input) : add_float_layers(m, w, f, o, input);
+  const int flat = int8_activations ? add_int8_layers(m, w, f, o, input)
+                   : o.conv2d       ? add_conv_layers(m, w, f, o, input)
+                                    : add_float_layers(m, w, f, o, input);
   int output = flat;
   if (o.reshape_output) {
     output = add_activation(m, {1, w.out_steps, data::kWeatherFeatures});

@@ -52,6 +52,11 @@ struct ForecastExportOptions {
   // is far outside any weather (T would be 14.7 - 16 * 6.5 = -89 °C).
   float skip_offset = 16.0f;
   Activations activations = Activations::Float;
+  // CNN-1D only: RESHAPE [1, 6, 2] -> [1, 1, 6, 2] -> CONV_2D (VALID, ReLU; the skip as two more
+  // filters, read at the last position) -> FULLY_CONNECTED, instead of the unfolded convolution in
+  // the first FULLY_CONNECTED. Fewer weight bytes (the kernel once, not once per position), one more
+  // op and a wider output layer. Float or per-tensor int8 weights, bias tensor, float activations.
+  bool conv2d = false;
 };
 
 // The two dense layers after folding (float), on raw inputs: hidden' = hidden + 2 skip units when skip is on. For

@@ -321,6 +321,39 @@ TEST(ForecastExport, CnnGraphEqualsLibTorch) {
   for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], expected[i], 2e-3) << i;
 }
 
+// RESHAPE -> CONV_2D -> FULLY_CONNECTED computes what the unfolded graph does, on the same grids.
+TEST(ForecastExport, CnnAsConv2dEqualsTheUnfoldedGraph) {
+  ForecastNet net = make_cnn(3, 3);
+  const torch::Tensor x = torch::randn({64, 6, 2}) * 2;
+  const torch::Tensor ref = net->forward(x).detach();
+  EXPECT_LT(max_abs_diff(run_exported(net->weights(), {.weights = WeightFormat::Float32, .conv2d = true}, x), ref), 2e-4);
+  const ForecastExportOptions unfolded{.weights = WeightFormat::Int8Dequantize, .per_channel = false};
+  ForecastExportOptions conv = unfolded;
+  conv.conv2d = true;
+  const auto a = run_exported(net->weights(), unfolded, x), b = run_exported(net->weights(), conv, x);
+  for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-3) << i;
+  const tflite::ModelDef m = tflite::read_model(tflite::write_model(export_tflite(net->weights(), conv)), "forecast");
+  int convs = 0;
+  for (const auto& op : m.operators)
+    if (op.opcode == static_cast<int32_t>(tflite::BuiltinOp::Conv2D)) {
+      ++convs;
+      EXPECT_EQ(m.tensors[op.inputs[1]].shape, (std::vector<int32_t>{5, 1, 3, 2}));  // 3 filters + 2 skip filters
+      EXPECT_EQ(op.options.padding, tflite::Padding::Valid);
+    }
+  EXPECT_EQ(convs, 1);
+  tflite::WriteOptions tight;
+  tight.tight = true;
+  tight.buffer_alignment = 4;
+  tight.both_code_fields = false;
+  const auto bytes = tflite::write_model(export_tflite(net->weights(), conv), tight);
+  const auto c = run_exported(net->weights(), conv, x);
+  const tflite::ModelDef t = tflite::read_model(bytes, "forecast tight");
+  const torch::Tensor raw = to_raw(net->weights().norm, x);
+  const auto d = tflite::run_batch(t, std::span<const float>(raw.data_ptr<float>(), raw.numel()), raw.size(0), {}, 1);
+  EXPECT_EQ(c, d);  // the tight layout's CONV_2D options read back the same
+  EXPECT_THROW(export_tflite(make_net(4, true)->weights(), conv), Error);  // not a CNN
+}
+
 // The int8-activation graphs compute what quantization-aware training simulates, up to the weight
 // grids (training rounds the weights in normalised units, the file after folding) and float rounding
 // at grid midpoints: a few output steps at most, most outputs within one.
