@@ -9,6 +9,10 @@
 // c large enough that the ReLU never clips, and the last layer subtracts c again in its bias: two
 // extra hidden units cost fewer bytes than any extra op (an ADD or a second FC needs tensors, an
 // operator and an op code).
+//
+// The CNN-1D is this graph with its convolution unfolded into the first layer's rows (or, with
+// conv2d, RESHAPE -> CONV_2D -> FULLY_CONNECTED). Int8 activations (Activations) replace the float
+// layers with int8 FULLY_CONNECTEDs between QUANTIZE and DEQUANTIZE.
 #pragma once
 
 #include <cstdint>
