@@ -28,6 +28,9 @@ constexpr int kFcHybridVersion = 3;
 constexpr int kFcHybridPerChannelVersion = 12;
 constexpr int kDequantizeVersion = 1;
 constexpr int kReshapeVersion = 1;
+constexpr int kFcInt8Version = 4;  // int8 input, weights and output, int32 bias
+constexpr int kQuantizeVersion = 1;
+constexpr int kConvFloatVersion = 1;
 
 void check_weights(const ForecastWeights& w) {
   const size_t h = static_cast<size_t>(w.hidden);
@@ -241,6 +244,135 @@ void bias_unit(const ForecastWeights& w, FoldedForecast& f, const ForecastExport
   f.b2.clear();
 }
 
+int add_int8_activation(ModelDef& m, std::vector<int32_t> shape, Int8Grid g) {
+  m.tensors.push_back({.name = "", .type = DType::Int8, .shape = std::move(shape),
+                       .quant = {.scale = {g.scale}, .zero_point = {g.zero_point}, .axis = 0}, .buffer = 0});
+  return static_cast<int>(m.tensors.size() - 1);
+}
+
+// An int8 FULLY_CONNECTED: int8 weights (one symmetric scale), int32 bias on the input scale times the
+// weight scale, as TFLite's integer kernels require.
+int add_int8_fc(ModelDef& m, int input, float input_scale, const std::vector<float>& w, float w_scale,
+                const std::vector<float>& b, int rows, int cols, int output, bool relu) {
+  QuantizedMatrix q = quantize_with_scales(w, {w_scale});
+  const int wt = add_constant(m, DType::Int8, {rows, cols}, q.values, {.scale = {w_scale}, .zero_point = {0}, .axis = 0});
+  const double bias_scale = static_cast<double>(input_scale) * w_scale;
+  std::vector<int32_t> bq;
+  for (float v : b) bq.push_back(static_cast<int32_t>(std::clamp(std::nearbyint(v / bias_scale), -2147483647.0, 2147483647.0)));
+  const int bt = add_constant(m, DType::Int32, {rows}, bq,
+                              {.scale = {static_cast<float>(bias_scale)}, .zero_point = {0}, .axis = 0});
+  tflite::OpOptions options;
+  if (relu) options.activation = tflite::Activation::Relu;
+  add_op(m, BuiltinOp::FullyConnected, kFcInt8Version, {input, wt, bt}, output, options);
+  return output;
+}
+
+// The graphs of Activations::Int8 and Int8Hidden (see forecast_export.hpp); returns the float [1, 12].
+int add_int8_layers(ModelDef& m, const ForecastWeights& w, const FoldedForecast& f, const ForecastExportOptions& o,
+                    int input) {
+  const ActivationRanges& r = w.ranges;
+  const Int8Grid hidden = int8_grid(0.0f, r.hidden_hi), out = int8_grid(r.out_lo, r.out_hi);
+  int h8 = -1;
+  if (o.activations == Activations::Int8) {
+    const Int8Grid in = int8_grid(r.in_lo, r.in_hi);
+    const int x8 = add_int8_activation(m, {1, w.in_steps, data::kWeatherFeatures}, in);
+    add_op(m, BuiltinOp::Quantize, kQuantizeVersion, {input}, x8);
+    h8 = add_int8_fc(m, x8, in.scale, f.w1, f.w1_scales.at(0), f.b1, f.hidden, f.inputs,
+                     add_int8_activation(m, {1, f.hidden}, hidden), true);
+  } else {
+    const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
+    const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
+    const int h = add_activation(m, {1, f.hidden});
+    tflite::OpOptions relu;
+    relu.activation = tflite::Activation::Relu;
+    add_op(m, BuiltinOp::FullyConnected, kFcFloatVersion, {input, w1, b1}, h, relu);
+    h8 = add_int8_activation(m, {1, f.hidden}, hidden);
+    add_op(m, BuiltinOp::Quantize, kQuantizeVersion, {h}, h8);
+  }
+  const int y8 = add_int8_fc(m, h8, hidden.scale, f.w2, f.w2_scales.at(0), f.b2, f.outputs, f.hidden,
+                             add_int8_activation(m, {1, f.outputs}, out), false);
+  const int y = add_activation(m, {1, f.outputs});
+  add_op(m, BuiltinOp::Dequantize, kDequantizeVersion, {y8}, y);
+  return y;
+}
+
+// The graph with float activations (int8 weights through DEQUANTIZE, or hybrid, or float); returns the
+// float [1, 12].
+int add_float_layers(ModelDef& m, const ForecastWeights& w, const FoldedForecast& f, const ForecastExportOptions& o,
+                     int input) {
+  const bool hybrid = o.weights == WeightFormat::Int8Hybrid;
+  const int fc_version = !hybrid ? kFcFloatVersion : o.per_channel ? kFcHybridPerChannelVersion : kFcHybridVersion;
+
+  // FULLY_CONNECTED reads the [1, 6, 2] input as one row of 12: no RESHAPE in front.
+  int layer_input = input;
+  if (f.hidden > 0) {
+    const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
+    const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
+    layer_input = add_activation(m, {1, f.hidden});
+    tflite::OpOptions relu;
+    relu.activation = tflite::Activation::Relu;
+    add_op(m, BuiltinOp::FullyConnected, fc_version, {input, w1, b1}, layer_input, relu);
+  }
+
+  const int cols = f.hidden > 0 ? f.hidden : f.inputs;
+  const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, cols, o);
+  std::vector<int> fc2_inputs{layer_input, w2};
+  if (!f.b2.empty()) fc2_inputs.push_back(add_constant(m, DType::Float32, {f.outputs}, f.b2));
+  const int flat = add_activation(m, {1, f.outputs});
+  add_op(m, BuiltinOp::FullyConnected, fc_version, std::move(fc2_inputs), flat);
+  return flat;
+}
+
+// ForecastExportOptions::conv2d: the folded, unfolded layers put back into a convolution. Every
+// position's rows hold the same kernel (normalisation and mean term fold the same way per column
+// feature), so position 0 gives the learned filters; skip unit k becomes a filter whose window at the
+// last position is its row. The output layer reads [1, 1, P, F + 2] flattened, p * (F + 2) + filter.
+int add_conv_layers(ModelDef& m, const ForecastWeights& w, const FoldedForecast& f, const ForecastExportOptions& o,
+                    int input) {
+  const int filters = w.conv_filters, kernel = w.conv_kernel, positions = w.in_steps - kernel + 1;
+  const int channels = filters + data::kWeatherFeatures, features = data::kWeatherFeatures;
+  std::vector<float> k(static_cast<size_t>(channels) * kernel * features), b(static_cast<size_t>(channels));
+  for (int c = 0; c < channels; ++c) {
+    const int row = c < filters ? c : w.hidden + (c - filters);
+    const int first_step = c < filters ? 0 : positions - 1;
+    for (int t = 0; t < kernel; ++t)
+      for (int i = 0; i < features; ++i)
+        k[static_cast<size_t>((c * kernel + t) * features + i)] =
+            f.w1[static_cast<size_t>(row * f.inputs + (first_step + t) * features + i)];
+    b[static_cast<size_t>(c)] = f.b1[static_cast<size_t>(row)];
+  }
+  const int cols = positions * channels;
+  std::vector<float> w2(static_cast<size_t>(f.outputs) * cols, 0.0f);
+  for (int r = 0; r < f.outputs; ++r) {
+    for (int p = 0; p < positions; ++p)
+      for (int c = 0; c < filters; ++c)
+        w2[static_cast<size_t>(r * cols + p * channels + c)] = f.w2[static_cast<size_t>(r * f.hidden + p * filters + c)];
+    for (int s = 0; s < features; ++s)
+      w2[static_cast<size_t>(r * cols + (positions - 1) * channels + filters + s)] =
+          f.w2[static_cast<size_t>(r * f.hidden + w.hidden + s)];
+  }
+  const int x4 = add_activation(m, {1, 1, w.in_steps, features});
+  tflite::OpOptions shape;
+  shape.new_shape = {1, 1, w.in_steps, features};
+  add_op(m, BuiltinOp::Reshape, kReshapeVersion, {input}, x4, shape);
+  // Per-tensor scales (the float rows only moved), so the grids are the unfolded layers'.
+  const int kt = add_weights(m, k, f.w1_scales, channels, kernel * features, o);
+  m.tensors[static_cast<size_t>(kt)].shape = {channels, 1, kernel, features};
+  if (o.weights != WeightFormat::Float32)  // the constant behind the DEQUANTIZE has the same shape
+    m.tensors[static_cast<size_t>(m.operators.back().inputs[0])].shape = {channels, 1, kernel, features};
+  const int bt = add_constant(m, DType::Float32, {channels}, b);
+  const int h = add_activation(m, {1, 1, positions, channels});
+  tflite::OpOptions conv;
+  conv.padding = tflite::Padding::Valid;
+  conv.activation = tflite::Activation::Relu;
+  add_op(m, BuiltinOp::Conv2D, kConvFloatVersion, {x4, kt, bt}, h, conv);
+  const int wt = add_weights(m, w2, f.w2_scales, f.outputs, cols, o);
+  const int bias = add_constant(m, DType::Float32, {f.outputs}, f.b2);
+  const int flat = add_activation(m, {1, f.outputs});
+  add_op(m, BuiltinOp::FullyConnected, kFcFloatVersion, {h, wt, bias}, flat);
+  return flat;
+}
+
 }  // namespace
 
 FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptions& o) {
@@ -287,7 +419,8 @@ FoldedForecast fold_forecast(const ForecastWeights& w, const ForecastExportOptio
     return f;
   }
   // Hybrid FCs quantize their input on the fly, so no weight grid makes the skip exact there.
-  const bool balance = quantized && w.skip && o.weights == WeightFormat::Int8Dequantize;
+  // Int8 activations round the skip units on the hidden grid anyway; they keep gain 1.
+  const bool balance = quantized && w.skip && o.weights == WeightFormat::Int8Dequantize && o.activations == Activations::Float;
   if (balance && o.per_channel) {
     f.w2_scales = balance_skip(w, f, skip_offset);
   } else if (quantized) {
@@ -345,31 +478,23 @@ std::vector<float> dequantize(const QuantizedMatrix& q) {
 }
 
 tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOptions& o) {
+  const bool int8_activations = o.activations != Activations::Float;
+  if (int8_activations && (w.hidden == 0 || !w.skip || o.weights != WeightFormat::Int8Dequantize || o.per_channel ||
+                           o.shared_scale || o.bias_unit || !(w.ranges.hidden_hi > 0.0f)))
+    throw Error("forecast export: int8 activations need an MLP or CNN with the skip, int8 weights per tensor, an "
+                "output bias tensor and activation ranges from quantization-aware training");
+  const bool int8_weights = o.weights != WeightFormat::Float32;  // scales matter only then
+  if (o.conv2d && (w.conv_filters == 0 || !w.skip || int8_activations || (int8_weights && o.per_channel) ||
+                   (int8_weights && o.shared_scale) || o.bias_unit || o.weights == WeightFormat::Int8Hybrid))
+    throw Error("forecast export: CONV_2D needs the CNN with the skip, float or per-tensor int8 weights, an output "
+                "bias tensor and float activations");
   const FoldedForecast f = fold_forecast(w, o);
   ModelDef m;
   const int input = add_activation(m, {1, w.in_steps, data::kWeatherFeatures});
   m.inputs = {input};
-  const bool hybrid = o.weights == WeightFormat::Int8Hybrid;
-  const int fc_version = !hybrid ? kFcFloatVersion : o.per_channel ? kFcHybridPerChannelVersion : kFcHybridVersion;
-
-  // FULLY_CONNECTED reads the [1, 6, 2] input as one row of 12: no RESHAPE in front.
-  int layer_input = input;
-  if (f.hidden > 0) {
-    const int w1 = add_weights(m, f.w1, f.w1_scales, f.hidden, f.inputs, o);
-    const int b1 = add_constant(m, DType::Float32, {f.hidden}, f.b1);
-    layer_input = add_activation(m, {1, f.hidden});
-    tflite::OpOptions relu;
-    relu.activation = tflite::Activation::Relu;
-    add_op(m, BuiltinOp::FullyConnected, fc_version, {input, w1, b1}, layer_input, relu);
-  }
-
-  const int cols = f.hidden > 0 ? f.hidden : f.inputs;
-  const int w2 = add_weights(m, f.w2, f.w2_scales, f.outputs, cols, o);
-  std::vector<int> fc2_inputs{layer_input, w2};
-  if (!f.b2.empty()) fc2_inputs.push_back(add_constant(m, DType::Float32, {f.outputs}, f.b2));
-  const int flat = add_activation(m, {1, f.outputs});
-  add_op(m, BuiltinOp::FullyConnected, fc_version, std::move(fc2_inputs), flat);
-
+  const int flat = int8_activations ? add_int8_layers(m, w, f, o, input)
+                   : o.conv2d       ? add_conv_layers(m, w, f, o, input)
+                                    : add_float_layers(m, w, f, o, input);
   int output = flat;
   if (o.reshape_output) {
     output = add_activation(m, {1, w.out_steps, data::kWeatherFeatures});

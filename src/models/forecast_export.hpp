@@ -9,6 +9,10 @@
 // c large enough that the ReLU never clips, and the last layer subtracts c again in its bias: two
 // extra hidden units cost fewer bytes than any extra op (an ADD or a second FC needs tensors, an
 // operator and an op code).
+//
+// The CNN-1D is this graph with its convolution unfolded into the first layer's rows (or, with
+// conv2d, RESHAPE -> CONV_2D -> FULLY_CONNECTED). Int8 activations (Activations) replace the float
+// layers with int8 FULLY_CONNECTEDs between QUANTIZE and DEQUANTIZE.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +27,16 @@ enum class WeightFormat {
   Float32,         // float weights (reference, largest)
   Int8Dequantize,  // constant int8 weights -> DEQUANTIZE -> float FC (float activations throughout)
   Int8Hybrid,      // hybrid FC: int8 weights, inputs quantized on the fly per row (TFLite dynamic range)
+};
+
+// Which activation tensors are int8 (per-tensor asymmetric grids from ForecastWeights::ranges, set by
+// quantization-aware training). The weights are then int8 per tensor, without skip balancing (the
+// skip units must hold x_last + skip_offset in normalised units, as training simulated).
+enum class Activations {
+  Float,       // float throughout (int8 weights through DEQUANTIZE)
+  Int8,        // QUANTIZE -> int8 FC (ReLU) -> int8 FC -> DEQUANTIZE: every activation int8, int32 biases
+  Int8Hidden,  // the first FC in float (raw T and RH need no shared input grid), QUANTIZE its output,
+               // int8 output FC -> DEQUANTIZE
 };
 
 struct ForecastExportOptions {
@@ -41,6 +55,12 @@ struct ForecastExportOptions {
   // c of the skip units, in normalised units: inputs below -c would be clipped by the ReLU. 16 std
   // is far outside any weather (T would be 14.7 - 16 * 6.5 = -89 °C).
   float skip_offset = 16.0f;
+  Activations activations = Activations::Float;
+  // CNN-1D only: RESHAPE [1, 6, 2] -> [1, 1, 6, 2] -> CONV_2D (VALID, ReLU; the skip as two more
+  // filters, read at the last position) -> FULLY_CONNECTED, instead of the unfolded convolution in
+  // the first FULLY_CONNECTED. Fewer weight bytes (the kernel once, not once per position), one more
+  // op and a wider output layer. Float or per-tensor int8 weights, bias tensor, float activations.
+  bool conv2d = false;
 };
 
 // The two dense layers after folding (float), on raw inputs: hidden' = hidden + 2 skip units when skip is on. For
@@ -66,6 +86,7 @@ QuantizedMatrix quantize_symmetric(const std::vector<float>& m, int rows, bool p
 // What the runtime sees after DEQUANTIZE (also what quantization-aware training simulates).
 std::vector<float> dequantize(const QuantizedMatrix& q);
 
+// Int8 activations: weights int8 per tensor, MLP or CNN with skip, w.ranges set; else Error.
 // Builds the graph and the "tinyfit" metadata {"task":"forecast"} (no mean / std: raw inputs). Tensors
 // carry no names. Throws Error if the weights are inconsistent.
 tflite::ModelDef export_tflite(const ForecastWeights& w, const ForecastExportOptions& options = {});

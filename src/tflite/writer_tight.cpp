@@ -245,6 +245,7 @@ namespace tensor_f { constexpr uint16_t shape = 0, type = 1, buffer = 2, quantiz
 namespace quant_f { constexpr uint16_t scale = 2, zero_point = 3, axis = 6; }
 namespace op_f { constexpr uint16_t opcode = 0, inputs = 1, outputs = 2, options_type = 3, options = 4; }
 namespace fc_f { constexpr uint16_t activation = 0, keep_num_dims = 2, asymmetric = 3; }
+namespace conv_f { constexpr uint16_t padding = 0, stride_w = 1, stride_h = 2, activation = 3, dilation_w = 4, dilation_h = 5; }
 constexpr uint16_t kReshapeNewShape = 0, kBufferData = 0, kMetadataName = 0, kMetadataBuffer = 1;
 constexpr uint32_t kSchemaVersion = 3;
 constexpr int32_t kCustomOpcode = 32;  // BuiltinOperator CUSTOM: ModelDef carries no custom code to write
@@ -261,6 +262,15 @@ Graph::Id write_options(Graph& g, const OperatorDef& op, uint8_t& type) {
     if (o.activation != Activation::None) fields.push_back({fc_f::activation, 1, static_cast<uint32_t>(o.activation)});
     if (o.keep_dims) fields.push_back({fc_f::keep_num_dims, 1, 1});
     if (o.asymmetric_quantize_inputs) fields.push_back({fc_f::asymmetric, 1, 1});
+  } else if (op.opcode == static_cast<int32_t>(BuiltinOp::Conv2D)) {
+    // Schema defaults: padding SAME, strides 0 (so always written), dilations 1.
+    type = static_cast<uint8_t>(schema::BuiltinOptions::Conv2DOptions);
+    fields.push_back({conv_f::stride_w, 4, static_cast<uint32_t>(o.stride_w)});
+    fields.push_back({conv_f::stride_h, 4, static_cast<uint32_t>(o.stride_h)});
+    if (o.dilation_w != 1) fields.push_back({conv_f::dilation_w, 4, static_cast<uint32_t>(o.dilation_w)});
+    if (o.dilation_h != 1) fields.push_back({conv_f::dilation_h, 4, static_cast<uint32_t>(o.dilation_h)});
+    if (o.padding != Padding::Same) fields.push_back({conv_f::padding, 1, static_cast<uint32_t>(o.padding)});
+    if (o.activation != Activation::None) fields.push_back({conv_f::activation, 1, static_cast<uint32_t>(o.activation)});
   } else if (op.opcode == static_cast<int32_t>(BuiltinOp::Reshape)) {
     type = static_cast<uint8_t>(schema::BuiltinOptions::ReshapeOptions);
     if (!o.new_shape.empty()) fields.push_back({kReshapeNewShape, 4, 0, g.vec(o.new_shape)});

@@ -14,7 +14,7 @@
 //  - no names, no description, no converter metadata, buffer data 4-byte aligned (8 for 8-byte
 //    elements), operator codes in deprecated_builtin_code alone (the runtime reads the larger of the
 //    two fields) unless the code is >= 127.
-// Only the option tables of FULLY_CONNECTED and RESHAPE are supported (what the forecasters use);
+// Only the option tables of FULLY_CONNECTED, RESHAPE and CONV_2D are supported (what the forecasters use);
 // any other operator must have all-default options, else Error.
 #pragma once
 

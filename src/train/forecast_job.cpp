@@ -25,6 +25,8 @@ ForecastJobResult train_forecaster(const data::ForecastData& data, const Forecas
   models::ForecastNorm norm{data.norm.mean, data.norm.std};
   models::ForecastNet net(models::ForecastNetOptions()
                               .hidden(options.hidden)
+                              .filters(options.filters)
+                              .kernel(options.kernel)
                               .skip(options.skip)
                               .step_bias(options.step_bias)
                               .in_steps(data.train.in_steps)
@@ -36,10 +38,33 @@ ForecastJobResult train_forecaster(const data::ForecastData& data, const Forecas
   ForecastJobResult result;
   result.training = fit(net, train, val, options.trainer, progress);
   net->eval();
-  const std::vector<double> mae = evaluate_mae([&net](const torch::Tensor& x) { return net->forward(x); }, val);
-  result.val_mae = {mae[0], mae[1]};
+  auto val_mae = [&] {
+    const std::vector<double> mae = evaluate_mae([&net](const torch::Tensor& x) { return net->forward(x); }, val);
+    return std::array<double, 2>{mae[0], mae[1]};
+  };
+  result.val_mae = result.val_mae_float = val_mae();
+  models::ForecastExportOptions export_options = options.export_options;
+  if (export_options.activations != models::Activations::Float) {
+    // Scales fixed from the float model on the training windows; then a few epochs that see the rounding.
+    models::FakeQuant q = net->calibrate(train.inputs);
+    q.enabled = true;
+    q.input = export_options.activations == models::Activations::Int8;
+    net->set_fake_quant(q);
+    export_options.skip_offset = q.skip_offset;
+    TrainerOptions qat = options.trainer;
+    qat.epochs = options.qat_epochs;
+    qat.lr = options.trainer.lr * options.qat_lr_fraction;
+    qat.warmup_epochs = 0;
+    if (qat.epochs > 0) {
+      const TrainResult tuned = fit(net, train, val, qat, progress);
+      result.training.history.insert(result.training.history.end(), tuned.history.begin(), tuned.history.end());
+      result.training.seconds += tuned.seconds;
+    }
+    net->eval();
+    result.val_mae = val_mae();
+  }
   result.weights = net->weights();
-  result.model = models::export_tflite(result.weights, options.export_options);
+  result.model = models::export_tflite(result.weights, export_options);
   return result;
 }
 

@@ -14,6 +14,12 @@ namespace tinyfit::train {
 
 struct ForecastJobOptions {
   int hidden = 16;    // MLP width
+  int filters = 0;    // > 0: the CNN-1D family with this many filters (hidden ignored)
+  int kernel = 3;     // CNN kernel, steps
+  // Quantization-aware fine-tuning epochs after the float training, when export_options.activations
+  // is int8 (learning rate lr * qat_lr_fraction).
+  int qat_epochs = 10;
+  double qat_lr_fraction = 0.1;
   bool skip = true;   // learn a correction to persistence
   bool step_bias = true;  // false: one output bias per feature (see ForecastNetOptions::step_bias)
   TrainerOptions trainer;
@@ -24,11 +30,12 @@ struct ForecastJobResult {
   models::ForecastWeights weights;  // the best checkpoint
   tflite::ModelDef model;           // its export
   TrainResult training;
-  std::array<double, 2> val_mae{};  // of the LibTorch model (float weights) on the validation windows
+  std::array<double, 2> val_mae{};  // of the LibTorch model on the validation windows (fake-quantized after QAT)
+  std::array<double, 2> val_mae_float{};  // before quantization-aware training (== val_mae without it)
 };
 
 // Seeds LibTorch with options.trainer.seed, trains on data.train, keeps the epoch best on data.val,
-// exports. Same options and data -> the same weights and model bytes.
+// for int8 activations calibrates on data.train and fine-tunes with fake quantization, exports. Same options and data -> the same weights and model bytes.
 ForecastJobResult train_forecaster(const data::ForecastData& data, const ForecastJobOptions& options,
                                    const ProgressCallback& progress = {});
 

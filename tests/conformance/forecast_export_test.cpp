@@ -45,6 +45,16 @@ const Variant kVariants[] = {
     {"hybrid_per_tensor", "--hidden 4 --weights hybrid --scales tensor --output-bias rows"},
     {"float_bias_unit", "--hidden 4 --weights float --output-bias unit"},
     {"float_linear_flat", "--hidden 0 --weights float --flat-output --output-bias rows"},
+    // CNN-1D (the unfolded convolution in a FULLY_CONNECTED, or RESHAPE -> CONV_2D) and int8 activations (int8 FCs, int32
+    // biases, QUANTIZE / DEQUANTIZE), after one epoch of quantization-aware training.
+    {"cnn1d_shared_bias_unit", "--family cnn1d --filters 2 --weights int8 --scales shared --output-bias unit"},
+    {"cnn1d_per_tensor_rows", "--family cnn1d --filters 3 --kernel 2 --weights int8 --scales tensor --output-bias rows"},
+    {"cnn1d_conv2d", "--family cnn1d --filters 3 --cnn-export conv2d --scales tensor --output-bias rows"},
+    {"cnn1d_conv2d_float", "--family cnn1d --filters 2 --kernel 2 --cnn-export conv2d --weights float --scales tensor "
+                           "--output-bias rows"},
+    {"int8_activations", "--hidden 4 --activations int8 --qat-epochs 1"},
+    {"int8_hidden_activations", "--hidden 4 --activations int8-hidden --qat-epochs 1"},
+    {"cnn1d_int8_activations", "--family cnn1d --filters 2 --activations int8 --qat-epochs 1"},
 };
 
 fs::path data_root() {

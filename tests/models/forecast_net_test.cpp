@@ -8,6 +8,7 @@
 #include "models/forecast_export.hpp"
 #include "models/forecast_net.hpp"
 #include "tflite/batch_runner.hpp"
+#include "tflite/builtin_op.hpp"
 #include "tflite/metadata.hpp"
 #include "tflite/reader.hpp"
 #include "tflite/writer.hpp"
@@ -281,6 +282,131 @@ TEST(ForecastExport, LinearModelIsOneFullyConnected) {
   EXPECT_TRUE(f.w1.empty());
   EXPECT_EQ(f.w2.size(), 144u);
   EXPECT_LT(max_abs_diff(run_exported(net->weights(), o, x), ref), 1.5);
+}
+
+ForecastNet make_cnn(int filters, int kernel) {
+  torch::manual_seed(7);
+  ForecastNet net(ForecastNetOptions().filters(filters).kernel(kernel).norm({{14.75f, 79.75f}, {6.5f, 17.5f}}));
+  torch::NoGradGuard no_grad;
+  for (auto& p : net->parameters()) p.uniform_(-0.6, 0.6);
+  return net;
+}
+
+TEST(ForecastNet, CnnUnfoldsIntoTheFirstLayer) {
+  ForecastNet net = make_cnn(3, 3);
+  EXPECT_EQ(net->forward(torch::randn({5, 6, 2})).sizes(), (std::vector<int64_t>{5, 6, 2}));
+  const ForecastWeights w = net->weights();
+  EXPECT_EQ(w.hidden, 4 * 3);  // 4 positions x 3 filters
+  EXPECT_EQ(w.describe(), "CNN-1D 3 filters x 3 steps (unfolded 12-12)-12 + last-step skip");
+  // Unit p * 3 + f reads steps p .. p + 2 only, with filter f's weights at every position.
+  const torch::Tensor k = net->named_parameters()["conv.weight"];  // [3][2][3]
+  for (int p = 0; p < 4; ++p)
+    for (int f = 0; f < 3; ++f)
+      for (int i = 0; i < 12; ++i) {
+        const int step = i / 2, c = i % 2;
+        const float expected = step >= p && step < p + 3 ? k[f][c][step - p].item<float>() : 0.0f;
+        EXPECT_EQ(w.w1[static_cast<size_t>((p * 3 + f) * 12 + i)], expected) << p << " " << f << " " << i;
+      }
+  EXPECT_THROW(ForecastNet(ForecastNetOptions().filters(2).kernel(7)), Error);
+}
+
+TEST(ForecastExport, CnnGraphEqualsLibTorch) {
+  ForecastNet net = make_cnn(4, 3);
+  const torch::Tensor x = torch::randn({64, 6, 2}) * 2;
+  const torch::Tensor ref = net->forward(x).detach();
+  EXPECT_LT(max_abs_diff(run_exported(net->weights(), {.weights = WeightFormat::Float32}, x), ref), 2e-4);
+  const ForecastExportOptions o{.weights = WeightFormat::Int8Dequantize, .per_channel = false};
+  const auto out = run_exported(net->weights(), o, x);
+  const auto expected = folded_forward(net->weights(), o, x);
+  for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], expected[i], 2e-3) << i;
+}
+
+// RESHAPE -> CONV_2D -> FULLY_CONNECTED computes what the unfolded graph does, on the same grids.
+TEST(ForecastExport, CnnAsConv2dEqualsTheUnfoldedGraph) {
+  ForecastNet net = make_cnn(3, 3);
+  const torch::Tensor x = torch::randn({64, 6, 2}) * 2;
+  const torch::Tensor ref = net->forward(x).detach();
+  EXPECT_LT(max_abs_diff(run_exported(net->weights(), {.weights = WeightFormat::Float32, .conv2d = true}, x), ref), 2e-4);
+  const ForecastExportOptions unfolded{.weights = WeightFormat::Int8Dequantize, .per_channel = false};
+  ForecastExportOptions conv = unfolded;
+  conv.conv2d = true;
+  const auto a = run_exported(net->weights(), unfolded, x), b = run_exported(net->weights(), conv, x);
+  for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-3) << i;
+  const tflite::ModelDef m = tflite::read_model(tflite::write_model(export_tflite(net->weights(), conv)), "forecast");
+  int convs = 0;
+  for (const auto& op : m.operators)
+    if (op.opcode == static_cast<int32_t>(tflite::BuiltinOp::Conv2D)) {
+      ++convs;
+      EXPECT_EQ(m.tensors[op.inputs[1]].shape, (std::vector<int32_t>{5, 1, 3, 2}));  // 3 filters + 2 skip filters
+      EXPECT_EQ(op.options.padding, tflite::Padding::Valid);
+    }
+  EXPECT_EQ(convs, 1);
+  tflite::WriteOptions tight;
+  tight.tight = true;
+  tight.buffer_alignment = 4;
+  tight.both_code_fields = false;
+  const auto bytes = tflite::write_model(export_tflite(net->weights(), conv), tight);
+  const auto c = run_exported(net->weights(), conv, x);
+  const tflite::ModelDef t = tflite::read_model(bytes, "forecast tight");
+  const torch::Tensor raw = to_raw(net->weights().norm, x);
+  const auto d = tflite::run_batch(t, std::span<const float>(raw.data_ptr<float>(), raw.numel()), raw.size(0), {}, 1);
+  EXPECT_EQ(c, d);  // the tight layout's CONV_2D options read back the same
+  EXPECT_THROW(export_tflite(make_net(4, true)->weights(), conv), Error);  // not a CNN
+}
+
+// The int8-activation graphs compute what quantization-aware training simulates, up to the weight
+// grids (training rounds the weights in normalised units, the file after folding) and float rounding
+// at grid midpoints: a few output steps at most, most outputs within one.
+TEST(ForecastExport, Int8ActivationsFollowTheFakeQuantizedNet) {
+  for (Activations a : {Activations::Int8, Activations::Int8Hidden}) {
+    ForecastNet net = make_net(6, true);
+    {
+      torch::NoGradGuard no_grad;  // trained-like magnitudes: small weights, large skip
+      for (auto& p : net->parameters()) p.mul_(0.3);
+    }
+    const torch::Tensor x = torch::randn({512, 6, 2});
+    FakeQuant q = net->calibrate(x);
+    EXPECT_GT(q.ranges.hidden_hi, 0.0f);
+    EXPECT_LT(q.ranges.in_lo, q.ranges.in_hi);
+    q.enabled = true;
+    q.input = a == Activations::Int8;
+    net->set_fake_quant(q);
+    const torch::Tensor ref = net->forward(x).detach();
+    const ForecastExportOptions o{.weights = WeightFormat::Int8Dequantize, .per_channel = false,
+                                  .skip_offset = q.skip_offset, .activations = a};
+    const ForecastWeights w = net->weights();
+    const auto out = run_exported(w, o, x);
+    const double step = int8_grid(q.ranges.out_lo, q.ranges.out_hi).scale;
+    double mean = 0;
+    const torch::Tensor c = ref.contiguous();
+    for (size_t i = 0; i < out.size(); ++i) mean += std::fabs(out[i] - c.data_ptr<float>()[i]);
+    EXPECT_LT(mean / out.size(), 1.0 * step) << static_cast<int>(a);
+    EXPECT_LT(max_abs_diff(out, ref), 6.0 * step) << static_cast<int>(a);
+
+    const tflite::ModelDef m = tflite::read_model(tflite::write_model(export_tflite(w, o)), "forecast");
+    std::vector<int32_t> ops;
+    for (const auto& op : m.operators) ops.push_back(op.opcode);
+    using B = tflite::BuiltinOp;
+    const auto code = [](B b) { return static_cast<int32_t>(b); };
+    const std::vector<int32_t> full{code(B::Quantize), code(B::FullyConnected), code(B::FullyConnected),
+                                    code(B::Dequantize), code(B::Reshape)};
+    const std::vector<int32_t> hidden{code(B::Dequantize), code(B::FullyConnected), code(B::Quantize),
+                                      code(B::FullyConnected), code(B::Dequantize), code(B::Reshape)};
+    EXPECT_EQ(ops, a == Activations::Int8 ? full : hidden);
+    const auto& fc2 = m.operators[m.operators.size() - 3];
+    EXPECT_EQ(m.tensors[fc2.inputs[0]].type, tflite::DType::Int8);
+    EXPECT_EQ(m.tensors[fc2.inputs[2]].type, tflite::DType::Int32);
+    EXPECT_EQ(m.tensors[fc2.outputs[0]].type, tflite::DType::Int8);
+  }
+}
+
+TEST(ForecastExport, Int8ActivationsNeedRangesAndPerTensorWeights) {
+  ForecastNet net = make_net(4, true);
+  EXPECT_THROW(export_tflite(net->weights(), {.per_channel = false, .activations = Activations::Int8}), Error);
+  ForecastWeights w = net->weights();
+  w.ranges = {-10, 100, 20, -10, 100};
+  EXPECT_NO_THROW(export_tflite(w, {.per_channel = false, .activations = Activations::Int8}));
+  EXPECT_THROW(export_tflite(w, {.per_channel = true, .activations = Activations::Int8}), Error);
 }
 
 TEST(ForecastExport, RejectsInconsistentWeights) {

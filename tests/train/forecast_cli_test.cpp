@@ -82,6 +82,44 @@ TEST(ForecastCli, WritesModelAndJsonReproducibly) {
   fs::remove_all(dir);
 }
 
+// The CNN family with int8 activations (quantization-aware fine-tuning included) is as reproducible.
+TEST(ForecastCli, CnnWithInt8ActivationsIsReproducible) {
+  const fs::path dir = temp_dir("cnn_int8");
+  write_csv(dir / "w.csv", 1500);
+  const std::string common = "--version a --family cnn1d --filters 2 --activations int8 --qat-epochs 1 --csv " +
+                             (dir / "w.csv").string() + " --epochs 2 --seeds 1 --seed 3 --out ";
+  ASSERT_EQ(run(common + (dir / "one").string()), 0);
+  ASSERT_EQ(run(common + (dir / "two").string()), 0);
+  const auto a = tinyfit::read_file_bytes(dir / "one" / "th_a.tflite");
+  EXPECT_EQ(a, tinyfit::read_file_bytes(dir / "two" / "th_a.tflite"));
+  const auto j = nlohmann::json::parse(std::ifstream(dir / "one" / "th_a.json"));
+  EXPECT_EQ(j["family"], "cnn1d");
+  EXPECT_EQ(j["filters"], 2);
+  EXPECT_EQ(j["kernel"], 3);
+  EXPECT_EQ(j["hidden"], 4 * 2);  // 4 positions x 2 filters, unfolded
+  EXPECT_EQ(j["activations"], "int8");
+  EXPECT_EQ(j["scales"], "tensor");  // int8 activations take per-tensor weights and a bias tensor
+  EXPECT_EQ(j["output_bias"], "rows");
+  EXPECT_EQ(j["training"]["history"].size(), 3u);  // 2 float epochs + 1 with fake quantization
+  EXPECT_EQ(j["training"]["val_mae_model"].size(), 2u);
+  fs::remove_all(dir);
+}
+
+TEST(ForecastCli, ConflictingFamilyAndActivationOptionsAreOneLineErrors) {
+  const fs::path dir = temp_dir("conflicts");
+  write_csv(dir / "w.csv", 1500);
+  const std::string csv = " --csv " + (dir / "w.csv").string() + " --out " + dir.string();
+  for (const std::string& args : {"--family cnn1d --kernel 7", "--family cnn1d --hidden 3",
+                                  "--activations int8 --scales shared", "--activations int8-hidden --hidden 0",
+                                  "--activations int8 --weights float"}) {
+    const tinyfit::test::CliResult r = tinyfit::test::run_cli("-q forecast --version b " + args + csv);
+    EXPECT_NE(r.exit_code, 0) << args;
+    EXPECT_EQ(tinyfit::test::count_lines(r.err), 1) << args << ": " << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "th_b.tflite"));
+  fs::remove_all(dir);
+}
+
 TEST(ForecastCli, MissingCsvIsAClearError) {
   const fs::path dir = temp_dir("missing");
   EXPECT_NE(run("--version a --csv " + (dir / "nope.csv").string() + " --out " + dir.string()), 0);
