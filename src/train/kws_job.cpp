@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "models/kws_net.hpp"
+#include "models/kws_qat.hpp"
 #include "train/trainer.hpp"
 
 namespace tinyfit::train {
@@ -33,8 +34,18 @@ torch::Tensor band_masks(int64_t batch, int64_t n, int count, int max_width) {
   return mask;
 }
 
-// x [B, T, F] -> shifted in time (silence frames shifted in) and SpecAugment-masked to `fill`.
-torch::Tensor augment(const torch::Tensor& x, const torch::Tensor& silence, float fill, const KwsAugmentOptions& a) {
+// Log-mel features of the clip scaled by a random gain per sample (exact: the features are ln(mel + 1e-6)
+// and mel scales with the magnitude).
+torch::Tensor random_gain(const torch::Tensor& log_mel, double max_db) {
+  const torch::Tensor db = (torch::rand({log_mel.size(0), 1, 1}) * 2.0 - 1.0) * max_db;
+  const torch::Tensor gain = torch::pow(10.0, db / 20.0);
+  return torch::log(torch::clamp_min(gain * (torch::exp(log_mel) - 1e-6f), 0.0) + 1e-6f);
+}
+
+// x [B, T, F] -> shifted in time (silence frames shifted in), gain-scaled (log-mel only) and
+// SpecAugment-masked to `fill`.
+torch::Tensor augment(const torch::Tensor& x, const torch::Tensor& silence, float fill, bool log_mel,
+                      const KwsAugmentOptions& a) {
   const int64_t b = x.size(0), t = x.size(1), f = x.size(2);
   torch::Tensor y = x;
   if (a.time_shift > 0) {
@@ -45,6 +56,7 @@ torch::Tensor augment(const torch::Tensor& x, const torch::Tensor& silence, floa
     const torch::Tensor rows = (torch::arange(t).unsqueeze(0) + s - shift).unsqueeze(2).expand({b, t, f});
     y = padded.gather(1, rows);
   }
+  if (log_mel && a.gain_db > 0.0) y = random_gain(y, a.gain_db);
   const torch::Tensor time = band_masks(b, t, a.time_masks, a.time_mask).unsqueeze(2);
   const torch::Tensor freq = band_masks(b, f, a.freq_masks, a.freq_mask).unsqueeze(1);
   return torch::where(time | freq, torch::full({}, fill), y);
@@ -54,7 +66,8 @@ torch::Tensor augment(const torch::Tensor& x, const torch::Tensor& silence, floa
 
 KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::SplitFeatures& val_features,
                        const dsp::FeatureOptions& features, const std::vector<float>& silence,
-                       const KwsJobOptions& options, const ProgressCallback& progress) {
+                       const KwsJobOptions& options, const ProgressCallback& progress,
+                       const ProgressCallback& qat_progress) {
   if (train_features.size() == 0 || val_features.size() == 0) throw Error("kws training: empty training or validation split");
   if (train_features.rows != val_features.rows || train_features.cols != val_features.cols)
     throw Error("kws training: training and validation features differ in shape");
@@ -77,9 +90,10 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
   TrainerOptions trainer = options.trainer;
   trainer.loss = Loss::CrossEntropy;
   const torch::Tensor silence_row = torch::tensor(silence).unsqueeze(0);
+  const bool log_mel = features.resize == 0 && features.num_coefficients == 0;
   Augment aug;
   if (options.augment_enabled)
-    aug = [&](const torch::Tensor& x) { return augment(x, silence_row, r.input_mean, options.augment); };
+    aug = [&](const torch::Tensor& x) { return augment(x, silence_row, r.input_mean, log_mel, options.augment); };
   r.training = fit(net, train, val, trainer, progress, aug);
 
   net->eval();
@@ -90,6 +104,21 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
   r.ranges = models::calibrate(r.folded, train.inputs.slice(0, 0, train.size(), stride));
   r.float_model = models::export_kws(r.folded, features, models::KwsWeightFormat::Float32);
   r.int8_model = models::export_kws(r.folded, features, models::KwsWeightFormat::Int8, r.ranges);
+
+  if (options.qat_epochs > 0) {
+    models::KwsQatNet qat(r.folded, r.ranges);
+    TrainerOptions t = trainer;
+    t.epochs = options.qat_epochs;
+    t.lr = options.qat_lr;
+    t.warmup_epochs = 0;
+    t.weight_decay = 0.0;
+    t.seed = trainer.seed + 1;  // another batch order than the float training's
+    r.qat_training = fit(qat, train, val, t, qat_progress, aug);
+    r.qat = true;
+    r.qat_folded = qat->folded();
+    r.qat_ranges = qat->ranges();
+    r.qat_model = models::export_kws(r.qat_folded, features, models::KwsWeightFormat::Int8, r.qat_ranges);
+  }
   return r;
 }
 

@@ -19,6 +19,9 @@ struct KwsAugmentOptions {
   int time_shift = 5;                    // frames, uniform in [-n, n]; vacated frames hold silence
   int time_masks = 2, time_mask = 8;     // SpecAugment: masks of up to this many frames
   int freq_masks = 2, freq_mask = 6;     // ... and of up to this many columns (mel bins / coefficients)
+  // Waveform gain, uniform in [-n, n] dB. Exact on log-mel features (ln(g * mel + 1e-6) from
+  // ln(mel + 1e-6)); ignored for MFCC and resized |STFT|, whose columns mix the bins.
+  double gain_db = 0.0;
 };
 
 struct KwsJobOptions {
@@ -27,14 +30,25 @@ struct KwsJobOptions {
   KwsAugmentOptions augment;
   bool augment_enabled = true;
   int calibration_stride = 4;            // int8 ranges from every n-th training clip (un-augmented)
+  // Quantization-aware fine-tuning of the folded net after the float training (models/kws_qat.hpp):
+  // epochs (0: none), peak learning rate (cosine decay, no warm-up, no weight decay).
+  int qat_epochs = 0;
+  double qat_lr = 5e-4;
 };
 
 struct KwsJobResult {
   models::KwsArch arch;
   models::FoldedKws folded;                      // the best checkpoint, BatchNorm folded
   std::vector<models::ActivationRange> ranges;   // calibration, one per activation
-  tflite::ModelDef float_model, int8_model;
+  tflite::ModelDef float_model, int8_model;      // int8_model: post-training quantization
   TrainResult training;
+  // With qat_epochs > 0: the fine-tuned net, its ranges and export, and its own epochs (validation
+  // accuracy of the fake-quantized net, which rounds as the int8 file does).
+  bool qat = false;
+  models::FoldedKws qat_folded;
+  std::vector<models::ActivationRange> qat_ranges;
+  tflite::ModelDef qat_model;
+  TrainResult qat_training;
   double val_accuracy = 0.0;         // LibTorch model (float) on the validation split, percent
   double val_accuracy_folded = 0.0;  // the folded net (same maths as the float export)
   float input_mean = 0.0f, input_std = 1.0f;
@@ -45,6 +59,7 @@ struct KwsJobResult {
 // Throws Error if train / val are empty or their shapes differ.
 KwsJobResult train_kws(const dsp::SplitFeatures& train, const dsp::SplitFeatures& val,
                        const dsp::FeatureOptions& features, const std::vector<float>& silence,
-                       const KwsJobOptions& options, const ProgressCallback& progress = {});
+                       const KwsJobOptions& options, const ProgressCallback& progress = {},
+                       const ProgressCallback& qat_progress = {});
 
 }  // namespace tinyfit::train

@@ -1,0 +1,83 @@
+// `tinyfit kws` end to end on the real clips with a tiny net and one epoch (seconds): the files it
+// writes and the kws_<v>.json keys the report command reads; bad model flags give one error line.
+// Skips without the speech-commands data.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unistd.h>
+
+#include "cli/run_cli.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using tinyfit::test::run_cli;
+
+fs::path data_root() {
+  const char* env = std::getenv("TINYFIT_DATA");
+  return env && *env ? fs::path(env) : fs::path(TINYFIT_DEFAULT_DATA);
+}
+
+std::string data_flag() { return " --data-dir " + data_root().string(); }
+
+TEST(KwsCli, WritesModelsAndTheReportJson) {
+  if (!fs::exists(data_root() / "kws_splits")) GTEST_SKIP() << "no speech-commands data at " << data_root();
+  const fs::path out = fs::temp_directory_path() / ("tinyfit_kws_cli_" + std::to_string(::getpid()));
+  const auto r = run_cli("-q kws --version c --epochs 1 --qat-epochs 1 --family residual --channels 4 --blocks 1 "
+                         "--expansion 2 --coeff 10 --stem-kernel 3x3 --stem-stride 2x2 --out " + out.string() + data_flag());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(std::ifstream(out / "kws_c.json"));
+
+  EXPECT_EQ(j["family"], "residual");
+  EXPECT_EQ(j["channels"], 4);
+  EXPECT_EQ(j["blocks"], 1);
+  EXPECT_EQ(j["expansion"], 2);
+  EXPECT_EQ(j["stem"]["stride"], nlohmann::json({2, 2}));
+  EXPECT_EQ(j["bytes"].get<size_t>(), fs::file_size(j["model"].get<std::string>()));
+  EXPECT_EQ(j["float_bytes"].get<size_t>(), fs::file_size(j["float_model"].get<std::string>()));
+  EXPECT_GT(j["parameters"].get<int>(), 0);
+
+  // float32 -> int8 -> zlib, each with its bytes; the delivered file is one of the last two.
+  const auto& steps = j["compression"];
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0]["step"], "float32");
+  EXPECT_EQ(steps[0]["bytes"], j["float_bytes"]);
+  const std::string int8_step = steps[1]["step"];
+  EXPECT_TRUE(int8_step == "int8 (PTQ)" || int8_step == "int8 (QAT)") << int8_step;
+  EXPECT_EQ(int8_step == "int8 (QAT)", j["quantization"] == "QAT");
+  EXPECT_EQ(steps[2]["step"], "zlib");
+  EXPECT_EQ(j["bytes"], steps[2]["delivered"].get<bool>() ? steps[2]["bytes"] : steps[1]["bytes"]);
+
+  // Keys the report command reads.
+  const auto& history = j["training"]["history"];
+  ASSERT_EQ(history.size(), 1u);
+  for (const char* k : {"epoch", "loss", "val_accuracy", "best", "seconds"}) EXPECT_TRUE(history[0].contains(k)) << k;
+  EXPECT_EQ(j["training"]["qat_history"].size(), 1u);
+  for (const char* k : {"rate", "length", "stride", "bins", "coeff", "lower", "upper", "resize"})
+    EXPECT_TRUE(j["features"].contains(k)) << k;
+  EXPECT_EQ(j["features"]["coeff"], 10);
+  EXPECT_EQ(j["test"]["labels"].size(), 8u);
+  int clips = 0;
+  for (const auto& row : j["test"]["confusion"])
+    for (const auto& n : row) clips += n.get<int>();
+  EXPECT_EQ(clips, 800);
+  EXPECT_EQ(j["constraints"].size(), 2u);
+  EXPECT_FALSE(j["description"].get<std::string>().empty());
+  fs::remove_all(out);
+}
+
+TEST(KwsCli, BadModelFlagsGiveOneErrorLine) {
+  if (!fs::exists(data_root() / "kws_splits")) GTEST_SKIP() << "no speech-commands data at " << data_root();
+  for (const std::string flags : {"--stem-kernel 3y3", "--stem-stride 0x2", "--stem-kernel 60x3 --coeff 10"}) {
+    const auto r = run_cli("-q kws --version a --epochs 1 --out /tmp/tinyfit_kws_cli_bad " + flags + data_flag());
+    EXPECT_NE(r.exit_code, 0) << flags;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << flags << ": " << r.err;
+    EXPECT_NE(r.err.find("stem"), std::string::npos) << flags << ": " << r.err;
+  }
+}
+
+}  // namespace
