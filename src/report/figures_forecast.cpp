@@ -100,8 +100,9 @@ std::optional<FigureSpec> forecast_sample_figure(const RunSet& runs) {
   if (samples.empty()) return std::nullopt;
   FigureSpec f{.name = "forecast_sample", .width_px = 1040, .height_px = 230};
   const ForecastSample& first = *samples.front().second;
-  const int ahead = static_cast<int>(std::lround(first.horizon_steps * 10));
-  f.caption = "A stretch of the test split: true values and the forecast " + std::to_string(ahead) +
+  const int ahead = static_cast<int>(std::lround(first.horizon_steps * first.step_minutes));
+  const std::string from = first.first_window_start.empty() ? "" : ", hours after the window starting " + first.first_window_start;
+  f.caption = "A stretch of the test split" + from + ": true values and the forecast " + std::to_string(ahead) +
               " minutes ahead, one window every " + num(first.step_minutes, 0) + " minutes.";
   // True values are the same for every version: draw them once, from the first sample.
   std::ostringstream truth;

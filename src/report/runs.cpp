@@ -208,7 +208,7 @@ ForecastRun load_forecast_run(const fs::path& json_file, const fs::path& runs_di
   run.persistence_per_step = read_pair(f, "test.persistence_per_step", run);
   if (f.has("test.sample")) {
     ForecastSample s;
-    s.first_window_start = f.opt_number("test.sample.first_window_start").value_or(0);
+    s.first_window_start = f.opt_text("test.sample.first_window_start").value_or("");
     s.step_minutes = f.opt_number("test.sample.step_minutes").value_or(10);
     s.horizon_steps = f.opt_number("test.sample.horizon_steps").value_or(6);
     s.T_true = f.numbers("test.sample.T_true");

@@ -98,7 +98,8 @@ struct SeriesPair {  // forecast: one value per horizon step, T and RH
 };
 
 struct ForecastSample {  // a stretch of test windows, one horizon step
-  double first_window_start = 0, step_minutes = 10, horizon_steps = 6;
+  std::string first_window_start;  // "dd.mm.yyyy HH:MM:SS" as `forecast` writes it; may be empty
+  double step_minutes = 10, horizon_steps = 6;
   std::vector<double> T_true, T_pred, RH_true, RH_pred;
 };
 
