@@ -19,9 +19,11 @@ std::optional<FigureSpec> forecast_training_figure(const RunSet& runs) {
   FigureSpec f{.name = "forecast_training", .width_px = 520, .height_px = 240};
   f.caption = "Training: loss and validation MAE per epoch (T solid, RH dashed, right axis); ● = checkpoint kept.";
   std::ostringstream loss_plot, mae_plot;
+  int last_epoch = 0;
   for (const auto& [v, run] : runs.forecast) {
     std::ostringstream hist, best;
     for (const EpochRecord& e : run.training.history) {
+      last_epoch = std::max(last_epoch, e.epoch);
       const std::string row = std::to_string(e.epoch) + " " + num(e.loss) + " " + num(e.metric[0]) + " " + num(e.metric[1]) + "\n";
       hist << row;
       if (e.epoch == run.training.best_epoch) best << row;
@@ -38,8 +40,9 @@ std::optional<FigureSpec> forecast_training_figure(const RunSet& runs) {
   std::ostringstream s;
   s << "set multiplot layout 1,2 margins 0.08,0.92,0.18,0.9 spacing 0.09,0\n"
     << "set xlabel \"epoch\" offset 0,0.5\n"
-    // The first epochs are far above the rest: start the axes at the 3rd epoch.
-    << "set title \"training loss\" offset 0,-0.6\nset key top right\nset xrange [3:*]\n"
+    // The first epochs are far above the rest: start the axes at the 3rd epoch, when there is more
+    // to show (gnuplot stops with an error on a plot with no point in range).
+    << "set title \"training loss\" offset 0,-0.6\nset key top right\nset xrange [" << (last_epoch > 5 ? "3" : "*") << ":*]\n"
     << "plot " << loss_plot.str() << "\n"
     << "set title \"validation MAE: T (°C, left), RH (%, right)\"\nset key top right font \",9\"\n"
     << "set ytics nomirror\nset y2tics out scale 0.5\n"

@@ -79,6 +79,14 @@ TEST(ForecastCli, WritesModelAndJsonReproducibly) {
   EXPECT_EQ(sample["horizon_steps"], 6);
   // 1500 rows from 01.01.2010 00:10: the test split starts at row 1350.
   EXPECT_EQ(sample["first_window_start"], tinyfit::data::format_jena_timestamp(1262304600 + int64_t{1350} * 600));
+
+  // The report command takes what forecast really writes (not only its own fixtures).
+  const auto rep = tinyfit::test::run_cli("-q report --pdf no --runs " + (dir / "one").string() + " --out " +
+                                          (dir / "report").string());
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  std::stringstream html;
+  html << std::ifstream(dir / "report" / "report.html").rdbuf();
+  EXPECT_NE(html.str().find("th_b"), std::string::npos);
   fs::remove_all(dir);
 }
 

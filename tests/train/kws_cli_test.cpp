@@ -67,6 +67,13 @@ TEST(KwsCli, WritesModelsAndTheReportJson) {
   EXPECT_EQ(clips, 800);
   EXPECT_EQ(j["constraints"].size(), 2u);
   EXPECT_FALSE(j["description"].get<std::string>().empty());
+
+  // The report command takes what kws really writes (not only its own fixtures).
+  const auto rep = run_cli("-q report --pdf no --runs " + out.string() + " --out " + (out / "report").string());
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  std::stringstream html;
+  html << std::ifstream(out / "report" / "report.html").rdbuf();
+  EXPECT_NE(html.str().find("kws_c"), std::string::npos);
   fs::remove_all(out);
 }
 
