@@ -37,8 +37,9 @@ std::string pipeline_text(const KwsFeatures& f) {
   s += " · frames " + fixed(f.length, 0) + "/" + fixed(f.stride, 0) + " (" + ms(f.length) + "/" + ms(f.stride) +
        " ms) · |STFT|";
   if (f.resize > 0) return s + " · bilinear resize " + fixed(f.resize, 0) + "×" + fixed(f.resize, 0);
-  return s + " · " + fixed(f.bins, 0) + " mel " + fixed(f.lower, 0) + "–" + fixed(f.upper, 0) + " Hz · log · DCT → " +
-         fixed(f.coeff, 0) + " MFCC";
+  s += " · " + fixed(f.bins, 0) + " mel " + fixed(f.lower, 0) + "–" + fixed(f.upper, 0) + " Hz · log";
+  // coeff 0 is `tinyfit features --coeff 0`: the log-mel spectrogram itself, no DCT.
+  return f.coeff > 0 ? s + " · DCT → " + fixed(f.coeff, 0) + " MFCC" : s + "-mel (no DCT)";
 }
 
 std::string input_text(const KwsRun& run) {
