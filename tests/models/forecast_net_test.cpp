@@ -157,23 +157,26 @@ TEST(ForecastExport, SkipUnitsCarryTheLastStepExactly) {
     }
 }
 
+// On raw inputs the skip is y = x_last: for both skip units (after the `hidden` correction units),
+// gain times W2 weight is exactly 1 once both weight tensors went through int8.
+void expect_skip_exact_in_int8(const FoldedForecast& f, int hidden) {
+  const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
+  const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
+  for (int k = 0; k < 2; ++k) {
+    const int unit = hidden + k;
+    const float g = w1[static_cast<size_t>(unit * 12 + 10 + k)];
+    for (int r = k; r < 12; r += 2) EXPECT_NEAR(g * w2[static_cast<size_t>(r * f.hidden + unit)], 1.0f, 1e-6) << r;
+  }
+}
+
 TEST(ForecastExport, Int8SkipIsExactAfterBalancing) {
   ForecastNet net = make_net(10, true);
   const ForecastWeights w = net->weights();
   const FoldedForecast f = fold_forecast(w, {});
-  const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
-  const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
-  for (int k = 0; k < 2; ++k) {
-    const int unit = w.hidden + k;
-    // On raw inputs the skip is y = x_last: gain times W2 weight is exactly 1.
-    const float a = w1[static_cast<size_t>(unit * 12 + 10 + k)];
-    for (int r = k; r < 12; r += 2) {
-      const float v = w2[static_cast<size_t>(r * f.hidden + unit)];
-      EXPECT_NEAR(a * v, 1.0f, 1e-6) << "row " << r;
-    }
-    // The skip weight no longer sets its rows' scale: the correction weights keep ~127 steps.
+  expect_skip_exact_in_int8(f, w.hidden);
+  // The skip weight no longer sets its rows' scale: the correction weights keep ~127 steps.
+  for (int k = 0; k < 2; ++k)
     for (int r = k; r < 12; r += 2) EXPECT_LT(f.w2_scales[r], 1.01f * w.norm.std[k] * 0.6f / 127);
-  }
 }
 
 TEST(ForecastExport, Int8PerTensorSkipIsExactAfterBalancing) {
@@ -183,13 +186,7 @@ TEST(ForecastExport, Int8PerTensorSkipIsExactAfterBalancing) {
   const FoldedForecast f = fold_forecast(w, o);
   ASSERT_EQ(f.w1_scales.size(), 1u);
   ASSERT_EQ(f.w2_scales.size(), 1u);
-  const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
-  const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
-  for (int k = 0; k < 2; ++k) {
-    const int unit = w.hidden + k;
-    const float g = w1[static_cast<size_t>(unit * 12 + 10 + k)];
-    for (int r = k; r < 12; r += 2) EXPECT_NEAR(g * w2[static_cast<size_t>(r * f.hidden + unit)], 1.0f, 1e-6) << r;
-  }
+  expect_skip_exact_in_int8(f, w.hidden);
   // The correction weights keep their natural grids: W1's exactly, W2's within 1 % unless even
   // 127 x 127 steps cannot reach g v = 1 (then W2's grows by the shortfall, as little as possible).
   float max1 = 0, max2 = 0;
@@ -215,13 +212,7 @@ TEST(ForecastExport, SharedScaleIsOneTableAndKeepsTheSkipExact) {
   const FoldedForecast f = fold_forecast(w, o);
   ASSERT_EQ(f.w1_scales.size(), 1u);
   EXPECT_EQ(f.w1_scales, f.w2_scales);
-  const auto w1 = dequantize(quantize_with_scales(f.w1, f.w1_scales));
-  const auto w2 = dequantize(quantize_with_scales(f.w2, f.w2_scales));
-  for (int k = 0; k < 2; ++k) {
-    const int unit = w.hidden + k;
-    const float g = w1[static_cast<size_t>(unit * 12 + 10 + k)];
-    for (int r = k; r < 12; r += 2) EXPECT_NEAR(g * w2[static_cast<size_t>(r * f.hidden + unit)], 1.0f, 1e-6) << r;
-  }
+  expect_skip_exact_in_int8(f, w.hidden);
   // Equalised units: each correction unit's row and column reach the same largest magnitude.
   for (int j = 0; j < w.hidden; ++j) {
     float row = 0, col = 0;

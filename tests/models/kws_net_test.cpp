@@ -11,20 +11,10 @@
 #include "models/kws_net.hpp"
 #include "tflite/batch_runner.hpp"
 #include "tflite/metadata.hpp"
+#include "models/tiny_kws_arch.hpp"
 
 namespace tinyfit::models {
 namespace {
-
-KwsArch tiny(KwsFamily family) {
-  KwsArch a;
-  a.family = family;
-  a.rows = 13;
-  a.cols = 9;
-  a.channels = 6;
-  a.blocks = 2;
-  a.expansion = 2;
-  return a;
-}
 
 // A net whose BatchNorms hold non-trivial running statistics (a few training-mode passes).
 KwsNet trained_looking(const KwsArch& arch) {
@@ -46,14 +36,14 @@ std::vector<float> flat(const torch::Tensor& t) {
 
 TEST(KwsNet, OutputsOneLogitPerClass) {
   for (KwsFamily f : {KwsFamily::Residual, KwsFamily::DsCnn}) {
-    KwsNet net(tiny(f), 0.0f, 1.0f);
+    KwsNet net(tiny_kws_arch(f), 0.0f, 1.0f);
     EXPECT_EQ(net->forward(torch::randn({3, 13, 9})).sizes(), (std::vector<int64_t>{3, 8}));
   }
 }
 
 TEST(KwsNet, FoldingEqualsTheUnfoldedForward) {
   for (KwsFamily f : {KwsFamily::Residual, KwsFamily::DsCnn}) {
-    KwsNet net = trained_looking(tiny(f));
+    KwsNet net = trained_looking(tiny_kws_arch(f));
     const torch::Tensor x = torch::randn({8, 13, 9}) * 3.0 - 2.0;
     torch::NoGradGuard no_grad;
     const torch::Tensor expected = net->forward(x);
@@ -64,7 +54,7 @@ TEST(KwsNet, FoldingEqualsTheUnfoldedForward) {
 }
 
 TEST(KwsExport, FloatFileMatchesTheFoldedNet) {
-  KwsNet net = trained_looking(tiny(KwsFamily::Residual));
+  KwsNet net = trained_looking(tiny_kws_arch(KwsFamily::Residual));
   const FoldedKws folded = net->fold();
   dsp::FeatureOptions features;
   features.num_coefficients = 0;
@@ -84,7 +74,7 @@ TEST(KwsExport, FloatFileMatchesTheFoldedNet) {
 
 TEST(KwsExport, Int8FileAgreesWithTheFloatNetWithinQuantization) {
   for (KwsFamily f : {KwsFamily::Residual, KwsFamily::DsCnn}) {
-    KwsNet net = trained_looking(tiny(f));
+    KwsNet net = trained_looking(tiny_kws_arch(f));
     const FoldedKws folded = net->fold();
     const torch::Tensor calibration = torch::randn({256, 13, 9}) * 3.0 - 2.0;
     const tflite::ModelDef m =
@@ -103,7 +93,7 @@ TEST(KwsExport, Int8FileAgreesWithTheFloatNetWithinQuantization) {
 }
 
 TEST(KwsExport, RejectsMissingRanges) {
-  KwsNet net = trained_looking(tiny(KwsFamily::DsCnn));
+  KwsNet net = trained_looking(tiny_kws_arch(KwsFamily::DsCnn));
   EXPECT_THROW(export_kws(net->fold(), {}, KwsWeightFormat::Int8, {}), Error);
 }
 

@@ -8,20 +8,10 @@
 #include "models/kws_net.hpp"
 #include "models/kws_qat.hpp"
 #include "tflite/batch_runner.hpp"
+#include "models/tiny_kws_arch.hpp"
 
 namespace tinyfit::models {
 namespace {
-
-KwsArch tiny_residual() {
-  KwsArch a;
-  a.family = KwsFamily::Residual;
-  a.rows = 13;
-  a.cols = 9;
-  a.channels = 6;
-  a.blocks = 2;
-  a.expansion = 2;
-  return a;
-}
 
 std::vector<float> flat(const torch::Tensor& t) {
   const torch::Tensor c = t.contiguous();
@@ -35,7 +25,7 @@ struct Fixture {
 
 Fixture make_fixture() {
   torch::manual_seed(5);
-  KwsNet net(tiny_residual(), -2.0f, 3.0f);
+  KwsNet net(tiny_kws_arch(KwsFamily::Residual), -2.0f, 3.0f);
   net->train();
   {
     torch::NoGradGuard no_grad;
