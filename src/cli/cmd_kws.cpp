@@ -37,6 +37,7 @@ struct Defaults {
   int stem_kh, stem_kw, stem_sh, stem_sw;
   int epochs, qat_epochs;
   double gain_db;
+  double sparsity;             // magnitude pruning's final sparsity (0: none)
 };
 
 struct Version {
@@ -59,11 +60,11 @@ struct Version {
 // Post-training quantization lost nothing on validation for the default nets, so QAT is off by default
 // (--qat-epochs 4 recovers what PTQ loses on narrower nets).
 const Version kVersions[] = {
-    {"a", {"course", 90.0, 25.0, true}, {"ours", 95.5, 25.0, false}, nullptr, {0, 40, "dscnn", 48, 4, 1, 3, 5, 2, 4, 40, 0, 0.0}},
+    {"a", {"course", 90.0, 25.0, true}, {"ours", 95.5, 25.0, false}, nullptr, {0, 40, "dscnn", 48, 4, 1, 3, 5, 2, 4, 40, 0, 0.0, 0.0}},
     {"b", {"course", 90.0, 35.0, true}, {"ours", 95.5, 35.0, false}, "inference < 1.5 ms",
-     {0, 40, "residual", 24, 6, 2, 3, 5, 2, 4, 60, 0, 0.0}},
+     {0, 40, "residual", 24, 6, 2, 3, 5, 2, 4, 60, 0, 0.0, 0.0}},
     {"c", {"course", 90.0, 45.0, true}, {"ours", 95.5, 45.0, false}, "total < 40 ms",
-     {0, 40, "residual", 24, 6, 3, 3, 5, 2, 4, 60, 0, 0.0}},
+     {0, 40, "residual", 24, 6, 3, 3, 5, 2, 4, 60, 0, 0.0, 0.0}},
 };
 
 struct KwsArgs {
@@ -71,6 +72,8 @@ struct KwsArgs {
   uint64_t seed = 1;
   int epochs = 0, qat_epochs = -1, channels = 0, blocks = -1, expansion = 0, batch = 128, warmup = 2, threads = 1;
   double lr = 5e-3, weight_decay = 1e-2, label_smoothing = 0.1, qat_lr = 5e-4, gain_db = -1.0;
+  double sparsity = -1.0, prune_begin = 0.2, prune_end = 0.7;
+  std::string prune_layers = "all";
   bool no_augment = false;
   dsp::FeatureOptions features;  // flags given by the user; --coeff / --bins default per version
   const CLI::App* cmd = nullptr;  // to tell flags given from defaults
@@ -185,6 +188,13 @@ Settings settings_for(const Version& v, const KwsArgs& args) {
   s.job.augment.gain_db = args.gain_db >= 0.0 ? args.gain_db : d.gain_db;
   s.job.qat_epochs = args.qat_epochs >= 0 ? args.qat_epochs : d.qat_epochs;
   s.job.qat_lr = args.qat_lr;
+  s.job.pruning.sparsity = args.sparsity >= 0.0 ? args.sparsity : d.sparsity;
+  s.job.pruning.begin = args.prune_begin;
+  s.job.pruning.end = args.prune_end;
+  s.job.prune_depthwise = args.prune_layers == "all";
+  if (!(s.job.pruning.sparsity < 1.0)) throw Error("--sparsity must be below 1 (a fraction of each pruned tensor)");
+  if (!(0.0 <= args.prune_begin && args.prune_begin <= args.prune_end && args.prune_end <= 1.0))
+    throw Error("--prune-begin and --prune-end must satisfy 0 <= begin <= end <= 1 (fractions of the training)");
   return s;
 }
 
@@ -255,7 +265,8 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
   const nlohmann::json compression = {
       {{"step", "float32"}, {"bytes", std::filesystem::file_size(float_path)}},
       {{"step", use_qat ? "int8 (QAT)" : "int8 (PTQ)"}, {"bytes", std::filesystem::file_size(model_path)}},
-      {{"step", "zlib"}, {"bytes", zipped.size()}, {"delivered", delivered != model_path}}};
+      {{"step", job.pruning.enabled() ? "zlib (pruned)" : "zlib"}, {"bytes", zipped.size()},
+       {"delivered", delivered != model_path}}};
 
   // Evaluate what was written, not what was trained.
   const Evaluation test = evaluate(delivered, test_f), test_float = evaluate(float_path, test_f);
@@ -280,6 +291,8 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
                     {"history", history_json(r.training)}, {"qat_epochs", job.qat_epochs}, {"qat_lr", job.qat_lr},
                     {"qat_history", history_json(r.qat_training)}}},
       {"quantization", use_qat ? "QAT" : "PTQ"},
+      {"pruning", {{"sparsity", job.pruning.sparsity}, {"begin", job.pruning.begin}, {"end", job.pruning.end},
+                   {"layers", job.prune_depthwise ? "all" : "pointwise"}, {"zero_fraction", r.sparsity}}},
       {"val", {{"accuracy_int8", val_int8.accuracy}, {"accuracy_int8_ptq", val_ptq},
                {"accuracy_int8_qat", r.qat ? nlohmann::json(val_qat) : nlohmann::json()}}},
       {"test", {{"accuracy", test.accuracy}, {"accuracy_float", test_float.accuracy}, {"confusion", test.confusion},
@@ -292,6 +305,10 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
     std::printf("model      %s (%zu bytes), %s, %lld parameters, int8 by %s\n", delivered.c_str(), bytes,
                 r.arch.describe().c_str(), static_cast<long long>(int8_folded.parameters()), use_qat ? "QAT" : "PTQ");
     std::printf("features   %s\n", features.describe().c_str());
+    if (job.pruning.enabled())
+      std::printf("pruned     %.1f %% of the %s weights are zero (target %.0f %%, steps %.0f-%.0f %% of the training)\n",
+                  100.0 * r.sparsity, job.prune_depthwise ? "non-stem" : "pointwise and classifier",
+                  100.0 * job.pruning.sparsity, 100.0 * job.pruning.begin, 100.0 * job.pruning.end);
     std::printf("trained    %d epochs (best %d) in %.0f s; val %.2f %% (float), %.2f %% (int8 file)\n",
                 static_cast<int>(r.training.history.size()), r.training.best_epoch, r.training.seconds, r.val_accuracy,
                 val_int8.accuracy);
@@ -346,6 +363,17 @@ void add_kws_command(CLI::App& app, const GlobalOptions& global) {
                   "Quantization-aware fine-tuning epochs after the float training; the int8 file is the QAT one when it is "
                   "better on validation than post-training quantization (default: per version)");
   cmd->add_option("--qat-lr", args->qat_lr, "QAT peak learning rate (cosine decay)")->capture_default_str();
+  cmd->add_option("--sparsity", args->sparsity,
+                  "Magnitude pruning: final fraction of zero weights in each pruned tensor, reached by a polynomial-decay "
+                  "schedule; zeros shrink the zlib file (default: per version)")
+      ->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--prune-begin", args->prune_begin, "Pruning starts at this fraction of the training steps")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--prune-end", args->prune_end, "... and reaches the final sparsity at this fraction")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--prune-layers", args->prune_layers,
+                  "all: every convolution after the stem and the classifier | pointwise: not the depthwise 3x3 kernels")
+      ->check(CLI::IsMember({"all", "pointwise"}))->capture_default_str();
   cmd->add_option("--cache-dir", args->cache_dir, "Feature cache folder (default: $TINYFIT_CACHE or ~/.cache/tinyfit)");
   add_feature_flags(*cmd, args->features);
   // The kws versions choose their own features; say so instead of the shared flags' default.

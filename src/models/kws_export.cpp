@@ -35,7 +35,22 @@ size_t channel_of(const FoldedLayer& l, size_t i) {
   return i / (l.weights.size() / static_cast<size_t>(l.out_channels));
 }
 
-// Symmetric scales max|w| / 127, per output channel or one for the tensor (FULLY_CONNECTED, as the
+}  // namespace
+
+float short_scale(float scale) {
+  if (!(scale > 0.0f) || !std::isfinite(scale)) return scale;
+  uint32_t bits = 0;
+  std::memcpy(&bits, &scale, sizeof bits);
+  constexpr uint32_t kDropped = (1u << 16) - 1;  // the 16 low mantissa bits: 23 - 7 kept
+  if (bits & kDropped) bits = (bits | kDropped) + 1;  // round up (a carry into the exponent is still exact)
+  float out = 0.0f;
+  std::memcpy(&out, &bits, sizeof out);
+  return out;
+}
+
+namespace {
+
+// Symmetric scales max|w| / 127 (made short: short_scale), per output channel or one for the tensor (FULLY_CONNECTED, as the
 // converter does). All-zero channels get scale 1 (any scale represents them exactly).
 std::vector<float> weight_scales(const FoldedLayer& l, bool per_channel) {
   std::vector<float> max_abs(per_channel ? static_cast<size_t>(l.out_channels) : 1, 0.0f);
@@ -43,7 +58,7 @@ std::vector<float> weight_scales(const FoldedLayer& l, bool per_channel) {
     float& m = max_abs[per_channel ? channel_of(l, i) : 0];
     m = std::max(m, std::fabs(l.weights[i]));
   }
-  for (float& m : max_abs) m = m > 0.0f ? m / 127.0f : 1.0f;
+  for (float& m : max_abs) m = m > 0.0f ? short_scale(m / 127.0f) : 1.0f;
   return max_abs;
 }
 

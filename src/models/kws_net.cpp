@@ -60,6 +60,14 @@ KwsNetImpl::KwsNetImpl(const KwsArch& arch, float input_mean, float input_std) :
   std_ = register_buffer("input_std", torch::tensor(input_std));
 }
 
+std::vector<torch::Tensor> KwsNetImpl::prunable_weights(bool depthwise) const {
+  std::vector<torch::Tensor> w;
+  for (size_t i = 1; i < units_.size(); ++i)
+    if (depthwise || !units_[i].depthwise) w.push_back(units_[i].conv->weight);
+  w.push_back(fc_->weight);
+  return w;
+}
+
 size_t KwsNetImpl::add_unit(int in, int out, int kh, int kw, int sh, int sw, bool same, bool depthwise, bool relu) {
   const size_t i = units_.size();
   auto o = torch::nn::Conv2dOptions(in, out, {kh, kw}).stride({sh, sw}).bias(false);

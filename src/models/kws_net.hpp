@@ -24,6 +24,10 @@ class KwsNetImpl : public torch::nn::Module {
   // BatchNorm (running statistics) and the input normalisation folded into the weights.
   FoldedKws fold() const;
   const KwsArch& arch() const { return arch_; }
+  // The weights magnitude pruning applies to: every convolution after the stem (the depthwise ones only
+  // with `depthwise`) and the classifier. The stem stays dense: it holds few weights and sees the raw
+  // features.
+  std::vector<torch::Tensor> prunable_weights(bool depthwise) const;
 
  private:
   struct Unit {  // conv (no bias) -> BN -> optional ReLU

@@ -46,9 +46,12 @@ torch::Tensor straight_through(const torch::Tensor& x, const torch::Tensor& roun
 }  // namespace
 
 torch::Tensor fake_quant_weights(const torch::Tensor& w, bool per_channel) {
-  // The export's rounding (kws_export.cpp weight_scales / quantize): scale max|w| / 127, all-zero -> 1.
+  // The export's rounding (kws_export.cpp weight_scales / quantize): scale short_scale(max|w| / 127),
+  // all-zero -> 1.
   torch::Tensor max_abs = per_channel ? w.detach().abs().reshape({w.size(0), -1}).amax(1) : w.detach().abs().max().reshape({1});
-  const torch::Tensor scale = torch::where(max_abs > 0, max_abs / 127.0f, torch::ones_like(max_abs));
+  torch::Tensor scale = torch::where(max_abs > 0, max_abs / 127.0f, torch::ones_like(max_abs)).contiguous();
+  float* sp = scale.data_ptr<float>();
+  for (int64_t i = 0; i < scale.numel(); ++i) sp[i] = short_scale(sp[i]);
   std::vector<int64_t> shape(static_cast<size_t>(w.dim()), 1);
   shape[0] = per_channel ? w.size(0) : 1;
   const torch::Tensor s = scale.reshape(shape);
@@ -136,6 +139,13 @@ std::vector<ActivationRange> KwsQatNetImpl::ranges() const {
   std::vector<ActivationRange> r;
   for (int64_t i = 0; i < min_.size(0); ++i) r.push_back({min_[i].item<float>(), max_[i].item<float>()});
   return r;
+}
+
+std::vector<torch::Tensor> KwsQatNetImpl::weights() const {
+  std::vector<torch::Tensor> w;
+  for (const auto& t : weights_)
+    if (t.defined()) w.push_back(t);
+  return w;
 }
 
 }  // namespace tinyfit::models

@@ -25,6 +25,7 @@ class KwsQatNetImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);  // [B, rows, cols] -> logits [B, classes]
   FoldedKws folded() const;                        // the current float weights, TFLite layouts
   std::vector<ActivationRange> ranges() const;     // the current activation ranges
+  std::vector<torch::Tensor> weights() const;      // the trainable weight tensors (not biases)
 
  private:
   torch::Tensor fake_quant_activation(const torch::Tensor& x, size_t index);

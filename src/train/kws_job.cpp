@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include <torch/utils.h>
 
 #include "core/error.hpp"
 #include "models/kws_net.hpp"
 #include "models/kws_qat.hpp"
+#include "train/pruner.hpp"
 #include "train/trainer.hpp"
 
 namespace tinyfit::train {
@@ -94,7 +96,19 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
   Augment aug;
   if (options.augment_enabled)
     aug = [&](const torch::Tensor& x) { return augment(x, silence_row, r.input_mean, log_mel, options.augment); };
-  r.training = fit(net, train, val, trainer, progress, aug);
+  StepHook prune;
+  std::unique_ptr<MagnitudePruner> pruner;
+  if (options.pruning.enabled()) {
+    const int64_t steps_per_epoch = (train.size() + trainer.batch_size - 1) / trainer.batch_size;
+    pruner = std::make_unique<MagnitudePruner>(net->prunable_weights(options.prune_depthwise), options.pruning,
+                                               steps_per_epoch * trainer.epochs);
+    // Only checkpoints at the final sparsity are candidates: the first epoch that ends past the schedule.
+    trainer.select_from_epoch =
+        std::max<int>(trainer.select_from_epoch, static_cast<int>((pruner->end_step() + steps_per_epoch - 1) / steps_per_epoch));
+    prune = [&pruner](int64_t step) { pruner->after_step(step); };
+  }
+  r.training = fit(net, train, val, trainer, progress, aug, prune);
+  if (pruner) r.sparsity = pruner->sparsity();
 
   net->eval();
   r.val_accuracy = evaluate_accuracy([&net](const torch::Tensor& x) { return net->forward(x); }, val);
@@ -113,7 +127,14 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
     t.warmup_epochs = 0;
     t.weight_decay = 0.0;
     t.seed = trainer.seed + 1;  // another batch order than the float training's
-    r.qat_training = fit(qat, train, val, t, qat_progress, aug);
+    t.select_from_epoch = 1;
+    StepHook keep;
+    std::unique_ptr<MagnitudePruner> zeros;
+    if (options.pruning.enabled()) {
+      zeros = std::make_unique<MagnitudePruner>(MagnitudePruner::keep_zeros(qat->weights()));
+      keep = [&zeros](int64_t) { zeros->after_step(0); };
+    }
+    r.qat_training = fit(qat, train, val, t, qat_progress, aug, keep);
     r.qat = true;
     r.qat_folded = qat->folded();
     r.qat_ranges = qat->ranges();

@@ -34,6 +34,9 @@ struct KwsJobOptions {
   // epochs (0: none), peak learning rate (cosine decay, no warm-up, no weight decay).
   int qat_epochs = 0;
   double qat_lr = 5e-4;
+  // Magnitude pruning during the float training (train/pruner.hpp); QAT then keeps the zeros.
+  PruningOptions pruning;
+  bool prune_depthwise = true;   // prune the depthwise 3x3 kernels too, not only the 1x1 convs and the classifier
 };
 
 struct KwsJobResult {
@@ -49,6 +52,7 @@ struct KwsJobResult {
   std::vector<models::ActivationRange> qat_ranges;
   tflite::ModelDef qat_model;
   TrainResult qat_training;
+  double sparsity = 0.0;             // zeros in the pruned tensors at the kept checkpoint
   double val_accuracy = 0.0;         // LibTorch model (float) on the validation split, percent
   double val_accuracy_folded = 0.0;  // the folded net (same maths as the float export)
   float input_mean = 0.0f, input_std = 1.0f;

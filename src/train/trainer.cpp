@@ -35,6 +35,9 @@ void check(const Dataset& train, const Dataset& val, const TrainerOptions& o) {
     throw Error("trainer: inputs and targets differ in count");
   if (o.epochs < 1 || o.batch_size < 1 || !(o.lr > 0.0) || o.threads < 1)
     throw Error("trainer: epochs, batch size, learning rate and threads must be positive");
+  if (o.select_from_epoch > o.epochs)
+    throw Error("trainer: the checkpoint can only be chosen from epoch " + std::to_string(o.select_from_epoch) +
+                ", after the last (" + std::to_string(o.epochs) + ")");
 }
 
 // Parameters and buffers: a BatchNorm's running statistics belong to its checkpoint.
@@ -108,7 +111,8 @@ std::vector<double> evaluate_mae(const Forward& forward, const Dataset& data, in
 }
 
 TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset& train, const Dataset& val,
-                const TrainerOptions& o, const ProgressCallback& progress, const Augment& augment) {
+                const TrainerOptions& o, const ProgressCallback& progress, const Augment& augment,
+                const StepHook& after_step) {
   check(train, val, o);
   // A fixed thread count keeps the reductions' order, hence the bytes of the result, reproducible.
   torch::set_num_threads(o.threads);
@@ -126,6 +130,7 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
   std::vector<torch::Tensor> best = snapshot(module);
   const auto start = std::chrono::steady_clock::now();
   int since_best = 0;
+  int64_t step = 0;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const double lr = learning_rate(o, epoch);
     for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
@@ -150,6 +155,7 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
       optimizer->zero_grad();
       loss.backward();
       optimizer->step();
+      if (after_step) after_step(++step);
       loss_sum += loss.item<double>();
       ++batches;
     }
@@ -167,7 +173,7 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
       for (size_t f = 0; f < r.val_mae.size(); ++f)
         r.val_score += r.val_mae[f] * (o.feature_weights.empty() ? 1.0 : o.feature_weights[f]);
     }
-    r.best = r.val_score < result.best_score;
+    r.best = epoch >= o.select_from_epoch && r.val_score < result.best_score;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.eta_seconds = r.seconds / epoch * (o.epochs - epoch);
     if (r.best) {
@@ -175,7 +181,7 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
       result.best_epoch = epoch;
       best = snapshot(module);
       since_best = 0;
-    } else {
+    } else if (epoch >= o.select_from_epoch) {
       ++since_best;
     }
     result.history.push_back(r);

@@ -22,18 +22,21 @@ struct Dataset {
 using Forward = std::function<torch::Tensor(const torch::Tensor&)>;
 // Applied to every training batch's inputs (data augmentation); never to validation data.
 using Augment = std::function<torch::Tensor(const torch::Tensor&)>;
+// Called after every optimizer step with the 1-based step count (pruning masks).
+using StepHook = std::function<void(int64_t step)>;
 
 // Trains `module` (whose forward is `forward`) in place; on return it holds the weights of the
 // epoch with the best validation score. Throws Error for empty or mismatched data or bad options.
 // The best checkpoint includes the buffers (BatchNorm running statistics).
 TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset& train, const Dataset& val,
-                const TrainerOptions& options, const ProgressCallback& progress = {}, const Augment& augment = {});
+                const TrainerOptions& options, const ProgressCallback& progress = {}, const Augment& augment = {},
+                const StepHook& after_step = {});
 
 template <class Holder>  // a TORCH_MODULE holder (ForecastNet, ...)
 TrainResult fit(Holder& model, const Dataset& train, const Dataset& val, const TrainerOptions& options,
-                const ProgressCallback& progress = {}, const Augment& augment = {}) {
+                const ProgressCallback& progress = {}, const Augment& augment = {}, const StepHook& after_step = {}) {
   return fit(*model, [&model](const torch::Tensor& x) { return model->forward(x); }, train, val, options, progress,
-             augment);
+             augment, after_step);
 }
 
 // Per-feature MAE of forward(inputs) against targets, in batches, without gradients.

@@ -14,6 +14,16 @@ enum class Loss { Mse, L1, CrossEntropy };
 Loss parse_loss(const std::string& name);  // "mse" | "l1" | "ce"; Error otherwise
 const char* loss_name(Loss loss);
 
+// Magnitude pruning during training (train/pruner.hpp): the final fraction of zeros in each pruned
+// weight tensor, reached by a polynomial-decay schedule between two points of the training.
+struct PruningOptions {
+  double sparsity = 0.0;            // 0: no pruning
+  double begin = 0.2, end = 0.7;    // fractions of the training's optimizer steps
+  int frequency = 25;               // optimizer steps between mask updates
+  double power = 3.0;               // tfmot's PolynomialDecay exponent
+  bool enabled() const { return sparsity > 0.0; }
+};
+
 struct TrainerOptions {
   int epochs = 60;
   int batch_size = 128;
@@ -27,6 +37,8 @@ struct TrainerOptions {
   bool adamw = false;               // AdamW (decoupled weight decay) instead of Adam's L2 penalty
   int warmup_epochs = 0;            // linear warm-up to lr before the cosine decay (one-cycle-like)
   double label_smoothing = 0.0;     // CrossEntropy only
+  int select_from_epoch = 1;        // the best checkpoint is chosen among epochs >= this (pruning: once
+                                    // the final sparsity is reached); patience counts from there too
   // Per-feature (last dimension) weights of the loss and of the validation score (sum of weighted
   // per-feature MAEs). Empty: all 1.
   std::vector<float> feature_weights;

@@ -2,6 +2,7 @@
 // tinyfit's interpreter against the LibTorch forward.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <span>
 
 #include <torch/torch.h>
@@ -90,6 +91,42 @@ TEST(KwsExport, Int8FileAgreesWithTheFloatNetWithinQuantization) {
     for (size_t i = 0; i < out.size(); ++i) err = std::max(err, static_cast<double>(std::fabs(out[i] - expected[i])));
     EXPECT_LT(err, 0.08 * range) << kws_family_name(f);
   }
+}
+
+uint32_t bits_of(float f) {
+  uint32_t b = 0;
+  std::memcpy(&b, &f, sizeof b);
+  return b;
+}
+
+TEST(KwsExport, ShortScalesRoundUpToEightSignificantBits) {
+  EXPECT_EQ(short_scale(0.5f), 0.5f);                 // already short
+  EXPECT_EQ(short_scale(1.0f + 0x1p-7f), 1.0f + 0x1p-7f);
+  EXPECT_EQ(short_scale(1.0f + 0x1p-20f), 1.0f + 0x1p-7f);  // up, never down
+  EXPECT_EQ(short_scale(2.0f - 0x1p-20f), 2.0f);      // the carry moves into the exponent
+  for (float s : {0.0123f, 3.7e-5f, 0.9991f, 1.7e3f}) {
+    const float t = short_scale(s);
+    EXPECT_GE(t, s);
+    EXPECT_LE(t, s * (1.0f + 1.0f / 128.0f));
+    EXPECT_EQ(bits_of(t) & 0xffffu, 0u);
+  }
+  EXPECT_EQ(short_scale(0.0f), 0.0f);
+}
+
+TEST(KwsExport, Int8WeightScalesAreShort) {
+  KwsNet net = trained_looking(tiny_kws_arch(KwsFamily::Residual));
+  const FoldedKws folded = net->fold();
+  const tflite::ModelDef m = export_kws(folded, dsp::FeatureOptions{}, KwsWeightFormat::Int8,
+                                        calibrate(folded, torch::randn({64, 13, 9})));
+  int checked = 0;
+  for (const auto& t : m.tensors) {
+    if (t.type != tflite::DType::Int8 || t.buffer == 0) continue;  // constant int8 tensors: the weights
+    for (float s : t.quant.scale) {
+      EXPECT_EQ(bits_of(s) & 0xffffu, 0u);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20);
 }
 
 TEST(KwsExport, RejectsMissingRanges) {

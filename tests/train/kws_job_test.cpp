@@ -2,6 +2,7 @@
 // same model bytes (weights, augmentation and calibration are all seeded).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "core/error.hpp"
@@ -102,6 +103,39 @@ TEST(KwsJob, GainAugmentationKeepsLogMelTrainingWorking) {
   o.augment.gain_db = 6.0;
   const KwsJobResult r = train_kws(train, val, log_mel, kSilence, o);
   EXPECT_GT(r.val_accuracy, 60.0);
+}
+
+// Fraction of exact zeros in each folded layer with weights after the stem (what pruning touches).
+std::vector<double> zero_fractions(const models::FoldedKws& net) {
+  std::vector<double> z;
+  for (size_t i = 1; i < net.layers.size(); ++i) {
+    const auto& w = net.layers[i].weights;
+    if (w.empty()) continue;
+    z.push_back(static_cast<double>(std::count(w.begin(), w.end(), 0.0f)) / static_cast<double>(w.size()));
+  }
+  return z;
+}
+
+TEST(KwsJob, PruningLeavesEachTensorAtTheTargetSparsityThroughFoldingAndQat) {
+  const dsp::SplitFeatures train = synthetic(256, 1), val = synthetic(64, 2);
+  KwsJobOptions o = tiny_options(1, 10);
+  o.pruning.sparsity = 0.5;
+  o.pruning.begin = 0.1;
+  o.pruning.end = 0.5;
+  o.pruning.frequency = 2;
+  o.qat_epochs = 2;
+  const KwsJobResult r = train_kws(train, val, {}, kSilence, o);
+  EXPECT_GT(r.val_accuracy, 60.0);
+  // Checkpoints before the end of the schedule (epoch 5 of 10) are not candidates.
+  EXPECT_GE(r.training.best_epoch, 5);
+  EXPECT_NEAR(r.sparsity, 0.5, 0.02);
+  for (double z : zero_fractions(r.folded)) EXPECT_GE(z, 0.49);
+  // QAT trains the folded weights again but keeps the pruned ones at zero.
+  ASSERT_TRUE(r.qat);
+  for (double z : zero_fractions(r.qat_folded)) EXPECT_GE(z, 0.49);
+  // Without pruning, no tensor has zeros to speak of.
+  const KwsJobResult dense = train_kws(train, val, {}, kSilence, tiny_options(1, 2));
+  for (double z : zero_fractions(dense.folded)) EXPECT_LT(z, 0.05);
 }
 
 TEST(KwsJob, SameSeedSameBytes) {
