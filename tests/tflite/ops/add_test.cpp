@@ -109,6 +109,33 @@ TEST(AddOp, Int8BroadcastScalarAndSaturation) {
   EXPECT_EQ(r.output_values<int8_t>(0), (std::vector<int8_t>{-28, 99, 100, 127}));
 }
 
+TEST(AddOp, Int8FastTablesMatchTheReferenceOnEveryInputPair) {
+  // The fast path's per-value tables must give the reference's integers for all 256 x 256 pairs, for
+  // scale ratios either way and a fused RELU.
+  std::vector<int8_t> a, b;
+  for (int x = -128; x <= 127; ++x)
+    for (int y = -128; y <= 127; ++y) {
+      a.push_back(static_cast<int8_t>(x));
+      b.push_back(static_cast<int8_t>(y));
+    }
+  const int32_t n = static_cast<int32_t>(a.size());
+  struct Case { float sa; int za; float sb; int zb; float so; int zo; Activation act; };
+  for (const Case& c : {Case{0.0173f, -7, 0.0419f, 12, 0.0511f, -3, Activation::None},
+                        Case{0.31f, 100, 0.0077f, -128, 0.2f, 5, Activation::Relu},
+                        Case{0.02f, 0, 0.02f, 0, 0.04f, 0, Activation::None}}) {
+    std::vector<int8_t> out[2];
+    for (bool reference : {true, false}) {
+      OpRunner r(ops::register_add(), with_activation(c.act), reference);
+      r.add_input<int8_t>(DType::Int8, {n}, a, quant(c.sa, c.za));
+      r.add_input<int8_t>(DType::Int8, {n}, b, quant(c.sb, c.zb));
+      r.add_output(DType::Int8, quant(c.so, c.zo));
+      r.run();
+      out[reference] = r.output_values<int8_t>(0);
+    }
+    EXPECT_EQ(out[0], out[1]) << c.sa << " " << c.sb;
+  }
+}
+
 TEST(AddOp, RejectsUnsupportedTypeNamingOpAndType) {
   OpRunner r(ops::register_add());
   r.add_input<int16_t>(DType::Int16, {2}, {1, 2});
