@@ -89,6 +89,7 @@ TEST(KwsCli, PruningReachesTheFileAndTheJson) {
   EXPECT_EQ(j["pruning"]["layers"], "all");
   EXPECT_NEAR(j["pruning"]["zero_fraction"].get<double>(), 0.6, 0.01);
   EXPECT_EQ(j["compression"][2]["step"], "zlib (pruned)");
+  EXPECT_EQ(j["compression"][2]["sparsity"], j["pruning"]["zero_fraction"]);  // the report shows it
   EXPECT_GE(j["training"]["best_epoch"].get<int>(), 1);
   fs::remove_all(out);
 }
