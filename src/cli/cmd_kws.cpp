@@ -57,10 +57,15 @@ struct Version {
 //  - residual 6 x 24 (x2), 80 epochs, +-6 dB gain: val 97.00 % int8: no better than 60 epochs without;
 //  - DS-CNN 4 x 32, 40 epochs: val 93.88 % int8 by PTQ (float 94.25 %), 94.12 % with 4 QAT epochs, 10.8 kB;
 //  - earlier: DS-CNN on the course MFCC 49 x 10: 92 % test (4 x 64), 89.75 % (4 x 52).
-//  - with magnitude pruning (50 %, all but the stem, steps 20-70 %): residual 6 x 24 (x2), 60 epochs: val 96.38 %
-//    int8, test 96.00 % int8, 23,131 B before short weight scales: the first < 25 kB net at >= 95.5 % (version a);
-//    residual 6 x 24 (x3) at 40 %: val 97.00 % int8, test 96.00 %, 33,750 B before short scales: higher on
-//    validation than the former, < 35 kB (version b).
+//  - with magnitude pruning (--sparsity; all but the stem, steps 20-70 %) and short weight scales, 60 epochs:
+//    a: residual 6 x 24 (x2) at 50 %: 17,720 params, 21,407 B, val 96.38 % int8, test 96.00 %: the first
+//       < 25 kB net at >= 95.5 % (DS-CNN 4 x 48: val 96.12 %); 11 min with the other core busy;
+//    b: residual 6 x 24 (x3) at 40 %: 26,216 params, 31,594 B, val 97.12 %, test 96.12 %: higher on
+//       validation than a's net, < 35 kB;
+//    c: residual 6 x 24 (x3) unpruned: 36,735 B, val 97.62 %, test 96.00 %; residual 6 x 32 (x3) at 50 %:
+//       44,168 params, 44,379 B, val 97.62 %, test 96.12 %: no better on validation, so c stays the smaller;
+//    smaller: 6 x 16 (x2) at 50 %: 13,162 B, val 95.38 %, test 93.25 %; 6 x 14 (x2) at 60 %: 10,727 B,
+//       test 92.75 %; 4 x 16 (x2) at 60 %: 8,670 B, test 91.50 %; 6 x 16 at 70 % + 4 QAT epochs: 11,393 B, 91.25 %.
 // Post-training quantization lost nothing on validation for the default nets, so QAT is off by default
 // (--qat-epochs 4 recovers what PTQ loses on narrower nets).
 const Version kVersions[] = {
