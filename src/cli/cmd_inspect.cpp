@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "tflite/model_bytes.hpp"
+#include "tflite/model_stats.hpp"
 #include "tflite/reader.hpp"
 
 namespace tinyfit::cli {
@@ -24,34 +25,6 @@ struct InspectArgs {
 
 // tinyfit's own metadata entry (feature parameters as JSON).
 constexpr const char* kTinyfitMetadata = "tinyfit";
-
-bool is_bias_input(const ModelDef& model, size_t tensor) {
-  for (const OperatorDef& op : model.operators) {
-    const bool takes_bias = op.opcode == static_cast<int32_t>(BuiltinOp::Conv2D) ||
-                            op.opcode == static_cast<int32_t>(BuiltinOp::DepthwiseConv2D) ||
-                            op.opcode == static_cast<int32_t>(BuiltinOp::FullyConnected);
-    if (takes_bias && op.inputs.size() > 2 && op.inputs[2] == static_cast<int>(tensor)) return true;
-  }
-  return false;
-}
-
-// Parameters = elements of the distinct constant buffers holding weights: float/int8/int16/uint8
-// tensors, plus int32 tensors that are biases. Other int32 constants (shapes, slice bounds) are
-// graph plumbing, not parameters.
-int64_t count_parameters(const ModelDef& model) {
-  std::set<int> counted;
-  int64_t total = 0;
-  for (size_t i = 0; i < model.tensors.size(); ++i) {
-    const TensorDef& t = model.tensors[i];
-    if (model.buffers[static_cast<size_t>(t.buffer)].empty() || counted.count(t.buffer)) continue;
-    const bool weights = t.type == DType::Float32 || t.type == DType::Float16 || t.type == DType::Int8 ||
-                         t.type == DType::Int16 || t.type == DType::UInt8;
-    if (!weights && !(t.type == DType::Int32 && is_bias_input(model, i))) continue;
-    counted.insert(t.buffer);
-    total += static_cast<int64_t>(model.buffers[static_cast<size_t>(t.buffer)].size() / dtype_size(t.type));
-  }
-  return total;
-}
 
 json quantization_json(const Quantization& q) {
   if (q.empty()) return nullptr;

@@ -5,53 +5,13 @@
 #include "core/atomic_file.hpp"
 #include "tflite/model.hpp"
 #include "tflite/model_bytes.hpp"
+#include "tflite/model_stats.hpp"
 #include "tflite/reader.hpp"
 
 namespace tinyfit::report {
 
 using namespace tinyfit::tflite;
 
-namespace {
-
-bool is_op(const OperatorDef& op, BuiltinOp code) { return op.opcode == static_cast<int32_t>(code); }
-
-bool takes_weights(const OperatorDef& op) {
-  return is_op(op, BuiltinOp::Conv2D) || is_op(op, BuiltinOp::DepthwiseConv2D) ||
-         is_op(op, BuiltinOp::FullyConnected);
-}
-
-int64_t elements(const std::vector<int32_t>& shape) {
-  int64_t n = 1;
-  for (int32_t d : shape) n *= d;
-  return n;
-}
-
-// Same rule as `tinyfit inspect`: the third input of conv/depthwise/FC is its bias.
-bool is_bias_input(const ModelDef& model, int tensor) {
-  for (const OperatorDef& op : model.operators) {
-    if (takes_weights(op) && op.inputs.size() > 2 && op.inputs[2] == tensor) return true;
-  }
-  return false;
-}
-
-// Multiply-accumulates of one inference. Weight layouts (TFLite): conv [out, kh, kw, in],
-// depthwise [1, kh, kw, out], fully-connected [out, in]; every output element costs the product of
-// the weight dims that are summed over.
-int64_t count_macs(const ModelDef& model, const OperatorDef& op) {
-  if (!takes_weights(op) || op.inputs.size() < 2 || op.inputs[1] < 0 || op.outputs.empty()) return 0;
-  const std::vector<int32_t>& w = model.tensors[static_cast<size_t>(op.inputs[1])].shape;
-  const int64_t out = elements(model.tensors[static_cast<size_t>(op.outputs[0])].shape);
-  if (is_op(op, BuiltinOp::Conv2D) && w.size() == 4) return out * w[1] * w[2] * w[3];
-  if (is_op(op, BuiltinOp::DepthwiseConv2D) && w.size() == 4) return out * w[1] * w[2];
-  if (is_op(op, BuiltinOp::FullyConnected) && w.size() == 2) return out * w[1];
-  return 0;
-}
-
-bool is_weight_type(DType t) {
-  return t == DType::Float32 || t == DType::Float16 || t == DType::Int8 || t == DType::Int16 || t == DType::UInt8;
-}
-
-}  // namespace
 
 ModelSummary summarize_model(const ModelDef& model, size_t flatbuffer_bytes) {
   ModelSummary s;
