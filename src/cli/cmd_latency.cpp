@@ -18,6 +18,7 @@
 #include "data/speech_commands.hpp"
 #include "dsp/latency_stages.hpp"
 #include "tflite/batch_runner.hpp"
+#include "tflite/builtin_op.hpp"
 #include "tflite/interpreter.hpp"
 #include "tflite/metadata.hpp"
 #include "tflite/reader.hpp"
@@ -36,6 +37,7 @@ struct LatencyArgs {
   int sleep_ms = 100;
   unsigned seed = 0;
   bool reference = false;
+  bool per_op = false;
   dsp::FeatureOptions features;
   std::vector<std::string> labels;
 };
@@ -110,6 +112,7 @@ void run_latency(const LatencyArgs& args, const GlobalOptions& global) {
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
   std::vector<float> audio(kInputSamples), features(stages.output_size()), scores(outputs);
   std::vector<Run> runs(static_cast<size_t>(args.runs));
+  std::vector<int64_t> node_ns;  // --per-op: summed over the runs
   for (size_t i = 0; i < runs.size(); ++i) {
     if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(args.sleep_ms));
     std::generate(audio.begin(), audio.end(), [&] { return uniform(rng); });
@@ -123,7 +126,11 @@ void run_latency(const LatencyArgs& args, const GlobalOptions& global) {
     t[3] = Clock::now();
     tflite::set_input_float(interpreter.input(0), features);
     t[4] = Clock::now();  // the inference clock starts here
-    interpreter.invoke();
+    if (args.per_op) {
+      interpreter.invoke(node_ns);
+    } else {
+      interpreter.invoke();
+    }
     tflite::get_output_float(interpreter.output(0), scores);
     t[5] = Clock::now();
     for (int s = 0; s < kNumStages; ++s)
@@ -144,9 +151,29 @@ void run_latency(const LatencyArgs& args, const GlobalOptions& global) {
   for (const Run& r : runs)
     for (int s = 0; s < kNumStages; ++s) stage_ms[s] += ms(r.stage_ns[s]) / static_cast<double>(runs.size());
 
+  // --per-op: mean time of each operator (the nodes folded at load time cost nothing per run).
+  struct OpTime {
+    size_t node;
+    std::string op, shape;
+    double ms;
+  };
+  std::vector<OpTime> op_times;
+  nlohmann::json per_op = nlohmann::json::array();
+  if (args.per_op) {
+    const tflite::ModelDef& m = interpreter.model();
+    for (size_t i = 0; i < node_ns.size(); ++i) {
+      if (interpreter.node_folded(i)) continue;
+      const auto& op = m.operators[i];
+      std::string shape;
+      if (!op.outputs.empty() && op.outputs[0] >= 0)
+        for (int32_t d : m.tensors[static_cast<size_t>(op.outputs[0])].shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+      op_times.push_back({i, tflite::builtin_op_name(op.opcode), shape, ms(node_ns[i]) / static_cast<double>(runs.size())});
+      per_op.push_back({{"node", i}, {"op", op_times.back().op}, {"output", shape}, {"mean_ms", op_times.back().ms}});
+    }
+  }
   nlohmann::json stages_json = nlohmann::json::object();
   for (int s = 0; s < kNumStages; ++s) stages_json[names[s]] = stage_ms[s];
-  const nlohmann::json j = {
+  nlohmann::json j = {
       {"model", args.model},
       {"features", options.describe()},
       {"features_from", from_metadata ? "metadata" : "flags"},
@@ -160,6 +187,7 @@ void run_latency(const LatencyArgs& args, const GlobalOptions& global) {
       {"total_ms", to_json(total)},
       {"first_run_ms", {{"inference", ms(runs[0].inference_ns())}, {"total", ms(runs[0].total_ns)}}},
       {"stages_ms", stages_json}};
+  if (args.per_op) j["per_op"] = per_op;
   emit(global, j, [&] {
     std::printf("model      %s (%s kernels)\nfeatures   %s -> %dx%d (from the %s)\n", args.model.c_str(),
                 args.reference ? "reference" : "fast", options.describe().c_str(), rows, cols,
@@ -176,6 +204,12 @@ void run_latency(const LatencyArgs& args, const GlobalOptions& global) {
                                       "copy in", "invoke"};
     for (int s = 0; s < kNumStages; ++s)
       std::printf("  %-12s %9.4f ms %6.1f %%\n", labels[s], stage_ms[s], 100.0 * stage_ms[s] / total.mean);
+    if (args.per_op) {
+      std::printf("\nper operator (means; share of invoke)\n");
+      for (const OpTime& o : op_times)
+        std::printf("  %3zu %-20s %-12s %9.4f ms %6.1f %%\n", o.node, o.op.c_str(), o.shape.c_str(), o.ms,
+                    100.0 * o.ms / stage_ms[kNumStages - 1]);
+    }
   });
 }
 
@@ -193,6 +227,7 @@ void add_latency_command(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Seed of the random audio")->capture_default_str();
   cmd->add_flag("--reference", args->reference, "Time the reference kernels instead of the fast ones");
+  cmd->add_flag("--per-op", args->per_op, "Also time every operator of the invoke (mean per run; JSON key per_op)");
   // Feature flags apply only when the model does not carry its own parameters (as in eval).
   add_feature_flags(*cmd, args->features);
   cmd->add_option("--labels", args->labels, "Comma-separated keywords in the model's output order (checked only)")

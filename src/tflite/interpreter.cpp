@@ -1,6 +1,7 @@
 #include "tflite/interpreter.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <new>
 #include <string>
@@ -204,6 +205,18 @@ void Interpreter::invoke() {
     if (node.folded) continue;
     OpContext ctx(tensors_, model_.operators[i], static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics);
     node.reg->eval(ctx);
+  }
+}
+
+void Interpreter::invoke(std::vector<int64_t>& node_ns) {
+  node_ns.resize(nodes_.size(), 0);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    Node& node = nodes_[i];
+    if (node.folded) continue;
+    const auto start = std::chrono::steady_clock::now();
+    OpContext ctx(tensors_, model_.operators[i], static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics);
+    node.reg->eval(ctx);
+    node_ns[i] += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
   }
 }
 

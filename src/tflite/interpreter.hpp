@@ -51,6 +51,9 @@ class Interpreter {
   const Tensor& output(size_t i) const { return tensors_[static_cast<size_t>(model_.outputs[i])]; }
 
   void invoke();
+  // The same, adding each node's wall time in nanoseconds to node_ns[i] (resized to num_nodes()):
+  // the per-operator split of `tinyfit latency --per-op`.
+  void invoke(std::vector<int64_t>& node_ns);
 
   const ModelDef& model() const { return model_; }
   const std::vector<Tensor>& tensors() const { return tensors_; }

@@ -54,6 +54,29 @@ TEST(LatencyCli, ResizeFeaturesNameTheirStage) {
   EXPECT_EQ(j["input_shape"], nlohmann::json::array({32, 32}));
 }
 
+TEST(LatencyCli, PerOpSplitsTheInvokeByOperator) {
+  const fs::path model = peer_model("g3_22_kws_c.tflite");
+  if (!fs::exists(model)) GTEST_SKIP() << "peer model absent: " << model;
+  const CliResult r = run_cli("latency --json --per-op --runs 3 --sleep-ms 0 --model " + model.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j["per_op"].is_array());
+  ASSERT_GE(j["per_op"].size(), 3u);
+  double sum = 0.0;
+  for (const auto& o : j["per_op"]) {
+    EXPECT_FALSE(o["op"].get<std::string>().empty());
+    EXPECT_GE(o["mean_ms"].get<double>(), 0.0);
+    sum += o["mean_ms"].get<double>();
+  }
+  // The operators run inside the invoke stage, so their times cannot add up to more than it.
+  EXPECT_LE(sum, j["stages_ms"]["invoke"].get<double>() * 1.0001);
+  EXPECT_GT(sum, 0.5 * j["stages_ms"]["invoke"].get<double>());
+  // Without the flag, no per-operator key.
+  const CliResult plain = run_cli("latency --json --runs 1 --sleep-ms 0 --model " + model.string());
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_FALSE(nlohmann::json::parse(plain.out).contains("per_op"));
+}
+
 TEST(LatencyCli, FeaturesThatDoNotFitTheModelAreOneClearError) {
   const fs::path model = peer_model("g7_kws_b.tflite.zlib");
   if (!fs::exists(model)) GTEST_SKIP() << "peer model absent: " << model;
