@@ -204,7 +204,6 @@ Settings settings_for(const Version& v, const KwsArgs& args) {
   s.job.pruning.begin = args.prune_begin;
   s.job.pruning.end = args.prune_end;
   s.job.prune_depthwise = args.prune_layers == "all";
-  if (!(s.job.pruning.sparsity < 1.0)) throw Error("--sparsity must be below 1 (a fraction of each pruned tensor)");
   if (!(0.0 <= args.prune_begin && args.prune_begin <= args.prune_end && args.prune_end <= 1.0))
     throw Error("--prune-begin and --prune-end must satisfy 0 <= begin <= end <= 1 (fractions of the training)");
   return s;

@@ -152,12 +152,6 @@ void run_latency(const LatencyArgs& args, const GlobalOptions& global) {
     for (int s = 0; s < kNumStages; ++s) stage_ms[s] += ms(r.stage_ns[s]) / static_cast<double>(runs.size());
 
   // --per-op: mean time of each operator (the nodes folded at load time cost nothing per run).
-  struct OpTime {
-    size_t node;
-    std::string op, shape;
-    double ms;
-  };
-  std::vector<OpTime> op_times;
   nlohmann::json per_op = nlohmann::json::array();
   if (args.per_op) {
     const tflite::ModelDef& m = interpreter.model();
@@ -167,8 +161,8 @@ void run_latency(const LatencyArgs& args, const GlobalOptions& global) {
       std::string shape;
       if (!op.outputs.empty() && op.outputs[0] >= 0)
         for (int32_t d : m.tensors[static_cast<size_t>(op.outputs[0])].shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
-      op_times.push_back({i, tflite::builtin_op_name(op.opcode), shape, ms(node_ns[i]) / static_cast<double>(runs.size())});
-      per_op.push_back({{"node", i}, {"op", op_times.back().op}, {"output", shape}, {"mean_ms", op_times.back().ms}});
+      per_op.push_back({{"node", i}, {"op", tflite::builtin_op_name(op.opcode)}, {"output", shape},
+                        {"mean_ms", ms(node_ns[i]) / static_cast<double>(runs.size())}});
     }
   }
   nlohmann::json stages_json = nlohmann::json::object();
@@ -206,9 +200,10 @@ void run_latency(const LatencyArgs& args, const GlobalOptions& global) {
       std::printf("  %-12s %9.4f ms %6.1f %%\n", labels[s], stage_ms[s], 100.0 * stage_ms[s] / total.mean);
     if (args.per_op) {
       std::printf("\nper operator (means; share of invoke)\n");
-      for (const OpTime& o : op_times)
-        std::printf("  %3zu %-20s %-12s %9.4f ms %6.1f %%\n", o.node, o.op.c_str(), o.shape.c_str(), o.ms,
-                    100.0 * o.ms / stage_ms[kNumStages - 1]);
+      for (const auto& o : per_op)
+        std::printf("  %3zu %-20s %-12s %9.4f ms %6.1f %%\n", o["node"].get<size_t>(), o["op"].get<std::string>().c_str(),
+                    o["output"].get<std::string>().c_str(), o["mean_ms"].get<double>(),
+                    100.0 * o["mean_ms"].get<double>() / stage_ms[kNumStages - 1]);
     }
   });
 }

@@ -199,24 +199,22 @@ void Interpreter::plan_arena() {
   }
 }
 
-void Interpreter::invoke() {
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    Node& node = nodes_[i];
-    if (node.folded) continue;
-    OpContext ctx(tensors_, model_.operators[i], static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics);
-    node.reg->eval(ctx);
-  }
-}
+void Interpreter::invoke() { run_nodes(nullptr); }
 
 void Interpreter::invoke(std::vector<int64_t>& node_ns) {
   node_ns.resize(nodes_.size(), 0);
+  run_nodes(&node_ns);
+}
+
+void Interpreter::run_nodes(std::vector<int64_t>* node_ns) {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& node = nodes_[i];
     if (node.folded) continue;
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = node_ns ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     OpContext ctx(tensors_, model_.operators[i], static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics);
     node.reg->eval(ctx);
-    node_ns[i] += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    if (node_ns)
+      (*node_ns)[i] += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
   }
 }
 

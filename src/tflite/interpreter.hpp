@@ -63,6 +63,8 @@ class Interpreter {
   bool node_folded(size_t i) const { return nodes_[i].folded; }  // evaluated once at construction
 
  private:
+  // The one node loop of both invoke()s; node_ns (sized) receives each node's time when given.
+  void run_nodes(std::vector<int64_t>* node_ns);
   struct AlignedDelete {
     void operator()(uint8_t* p) const;
   };

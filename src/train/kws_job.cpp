@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
+#include <optional>
 
 #include <torch/utils.h>
 
@@ -97,11 +97,10 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
   if (options.augment_enabled)
     aug = [&](const torch::Tensor& x) { return augment(x, silence_row, r.input_mean, log_mel, options.augment); };
   StepHook prune;
-  std::unique_ptr<MagnitudePruner> pruner;
+  std::optional<MagnitudePruner> pruner;
   if (options.pruning.enabled()) {
     const int64_t steps_per_epoch = (train.size() + trainer.batch_size - 1) / trainer.batch_size;
-    pruner = std::make_unique<MagnitudePruner>(net->prunable_weights(options.prune_depthwise), options.pruning,
-                                               steps_per_epoch * trainer.epochs);
+    pruner.emplace(net->prunable_weights(options.prune_depthwise), options.pruning, steps_per_epoch * trainer.epochs);
     // Only checkpoints at the final sparsity are candidates: the first epoch that ends past the schedule.
     trainer.select_from_epoch =
         std::max<int>(trainer.select_from_epoch, static_cast<int>((pruner->end_step() + steps_per_epoch - 1) / steps_per_epoch));
@@ -129,9 +128,9 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
     t.seed = trainer.seed + 1;  // another batch order than the float training's
     t.select_from_epoch = 1;
     StepHook keep;
-    std::unique_ptr<MagnitudePruner> zeros;
+    std::optional<MagnitudePruner> zeros;
     if (options.pruning.enabled()) {
-      zeros = std::make_unique<MagnitudePruner>(MagnitudePruner::keep_zeros(qat->weights()));
+      zeros = MagnitudePruner::keep_zeros(qat->weights());
       keep = [&zeros](int64_t) { zeros->after_step(0); };
     }
     r.qat_training = fit(qat, train, val, t, qat_progress, aug, keep);
