@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -147,7 +148,7 @@ void depthwise_int8(benchmark::State& state, bool fast) {
   fast::DepthwiseWeights prepared;
   fast::prepare_depthwise_weights(p, filter, weights.data(), &prepared);
   fast::DepthwiseScratch scratch;
-  scratch.reserve(prepared, p, filter, out);
+  scratch.reserve(prepared, p, in, filter, out);
   for (auto _ : state) {
     if (fast) {
       fast::depthwise_conv_int8(p, in, input.data(), filter, weights.data(), prepared, bias.data(), out, output.data(),
@@ -239,6 +240,15 @@ void register_all() {
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().filename().string().find(".tflite") != std::string::npos) files.push_back(e.path());
   std::sort(files.begin(), files.end());
+  // More files to time, e.g. the models `tinyfit kws` writes: TINYFIT_BENCH_MODELS=a.tflite:b.tflite.zlib
+  if (const char* extra = std::getenv("TINYFIT_BENCH_MODELS")) {
+    std::string list = extra;
+    for (size_t begin = 0; begin <= list.size();) {
+      const size_t end = std::min(list.find(':', begin), list.size());
+      if (end > begin) files.emplace_back(list.substr(begin, end - begin));
+      begin = end + 1;
+    }
+  }
   static std::vector<ModelDef> models;  // outlive registration: benchmarks run after main's setup
   models.reserve(files.size());
   for (const auto& f : files) {

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "data/data_dir.hpp"
 #include "tflite/batch_runner.hpp"
+#include "tflite/metadata.hpp"
 #include "tflite/model_bytes.hpp"
 #include "tflite/reader.hpp"
 #include "tflite/writer.hpp"
@@ -86,6 +87,8 @@ struct KwsArgs {
   double lr = 5e-3, weight_decay = 1e-2, label_smoothing = 0.1, qat_lr = 5e-4, gain_db = -1.0;
   double sparsity = -1.0, prune_begin = 0.2, prune_end = 0.7;
   std::string prune_layers = "all";
+  std::string teacher;
+  double distill_alpha = 0.5, distill_temperature = 4.0;
   bool no_augment = false;
   dsp::FeatureOptions features;  // flags given by the user; --coeff / --bins default per version
   const CLI::App* cmd = nullptr;  // to tell flags given from defaults
@@ -206,12 +209,30 @@ Settings settings_for(const Version& v, const KwsArgs& args) {
   s.job.prune_depthwise = args.prune_layers == "all";
   if (!(0.0 <= args.prune_begin && args.prune_begin <= args.prune_end && args.prune_end <= 1.0))
     throw Error("--prune-begin and --prune-end must satisfy 0 <= begin <= end <= 1 (fractions of the training)");
+  if (args.teacher.empty() && (args.given("--distill-alpha") || args.given("--distill-temperature")))
+    throw Error("--distill-alpha and --distill-temperature need --teacher");
+  if (!args.teacher.empty()) {
+    t.distill.alpha = args.distill_alpha;
+    t.distill.temperature = args.distill_temperature;
+  }
   return s;
+}
+
+// The --teacher file, read now (before minutes of featurising) and checked against the student's
+// features when it carries tinyfit's metadata.
+tflite::ModelDef load_teacher(const std::string& path, const dsp::FeatureOptions& features) {
+  tflite::ModelDef teacher = tflite::read_model_file(path);
+  const auto meta = tflite::find_metadata(teacher, path);
+  if (meta && meta->features && meta->features->describe() != features.describe())
+    throw Error("--teacher " + path + " was trained on " + meta->features->describe() + ", the student on " +
+                features.describe() + " (give the teacher's feature flags)");
+  return teacher;
 }
 
 void run_kws(const KwsArgs& args, const GlobalOptions& global) {
   const Version& v = find_version(args.version);
-  const Settings settings = settings_for(v, args);
+  Settings settings = settings_for(v, args);
+  if (!args.teacher.empty()) settings.job.teacher = load_teacher(args.teacher, settings.features);
   const dsp::FeatureOptions& features = settings.features;
   const train::KwsJobOptions& job = settings.job;
   const bool quiet = global.quiet || global.json;
@@ -246,6 +267,7 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
   // Post-training quantization or the QAT fine-tune: whichever int8 model is better on validation
   // (PTQ on a tie: it is the plainer one).
   const double val_ptq = evaluate(r.int8_model, val_f).accuracy;
+  const double val_teacher = job.teacher ? evaluate(*job.teacher, val_f).accuracy : 0.0;
   const double val_qat = r.qat ? evaluate(r.qat_model, val_f).accuracy : 0.0;
   const bool use_qat = r.qat && val_qat > val_ptq;
   const tflite::ModelDef& int8_model = use_qat ? r.qat_model : r.int8_model;
@@ -303,6 +325,10 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
                     {"history", history_json(r.training)}, {"qat_epochs", job.qat_epochs}, {"qat_lr", job.qat_lr},
                     {"qat_history", history_json(r.qat_training)}}},
       {"quantization", use_qat ? "QAT" : "PTQ"},
+      {"distillation", job.teacher ? nlohmann::json{{"teacher", args.teacher}, {"alpha", job.trainer.distill.alpha},
+                                                    {"temperature", job.trainer.distill.temperature},
+                                                    {"teacher_val_accuracy", val_teacher}}
+                                   : nlohmann::json()},
       {"pruning", {{"sparsity", job.pruning.sparsity}, {"begin", job.pruning.begin}, {"end", job.pruning.end},
                    {"layers", job.prune_depthwise ? "all" : "pointwise"}, {"zero_fraction", r.sparsity}}},
       {"val", {{"accuracy_int8", val_int8.accuracy}, {"accuracy_int8_ptq", val_ptq},
@@ -321,6 +347,9 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
       std::printf("pruned     %.1f %% of the %s weights are zero (target %.0f %%, steps %.0f-%.0f %% of the training)\n",
                   100.0 * r.sparsity, job.prune_depthwise ? "non-stem" : "pointwise and classifier",
                   100.0 * job.pruning.sparsity, 100.0 * job.pruning.begin, 100.0 * job.pruning.end);
+    if (job.teacher)
+      std::printf("distilled  from %s (val %.2f %%), alpha %.2f, temperature %.1f\n", args.teacher.c_str(), val_teacher,
+                  job.trainer.distill.alpha, job.trainer.distill.temperature);
     std::printf("trained    %d epochs (best %d) in %.0f s; val %.2f %% (float), %.2f %% (int8 file)\n",
                 static_cast<int>(r.training.history.size()), r.training.best_epoch, r.training.seconds, r.val_accuracy,
                 val_int8.accuracy);
@@ -386,6 +415,14 @@ void add_kws_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--prune-layers", args->prune_layers,
                   "all: every convolution after the stem and the classifier | pointwise: not the depthwise 3x3 kernels")
       ->check(CLI::IsMember({"all", "pointwise"}))->capture_default_str();
+  cmd->add_option("--teacher", args->teacher,
+                  "Knowledge distillation: a trained model file on the same features (e.g. a kws_c.tflite.zlib) whose "
+                  "softened outputs on every augmented batch are mixed into the loss")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--distill-alpha", args->distill_alpha, "Weight of the teacher's term in the loss (with --teacher)")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--distill-temperature", args->distill_temperature, "Softmax temperature of the teacher's term")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--cache-dir", args->cache_dir, "Feature cache folder (default: $TINYFIT_CACHE or ~/.cache/tinyfit)");
   add_feature_flags(*cmd, args->features);
   // The kws versions choose their own features; say so instead of the shared flags' default.

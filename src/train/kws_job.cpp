@@ -10,6 +10,7 @@
 #include "models/kws_net.hpp"
 #include "models/kws_qat.hpp"
 #include "train/pruner.hpp"
+#include "train/tflite_teacher.hpp"
 #include "train/trainer.hpp"
 
 namespace tinyfit::train {
@@ -93,10 +94,14 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
   trainer.loss = Loss::CrossEntropy;
   const torch::Tensor silence_row = torch::tensor(silence).unsqueeze(0);
   const bool log_mel = features.resize == 0 && features.num_coefficients == 0;
-  Augment aug;
+  BatchHooks hooks;
   if (options.augment_enabled)
-    aug = [&](const torch::Tensor& x) { return augment(x, silence_row, r.input_mean, log_mel, options.augment); };
-  StepHook prune;
+    hooks.augment = [&](const torch::Tensor& x) { return augment(x, silence_row, r.input_mean, log_mel, options.augment); };
+  std::optional<TfliteTeacher> teacher;
+  if (options.teacher && trainer.distill.enabled()) {
+    teacher.emplace(*options.teacher, int64_t{r.arch.rows} * r.arch.cols, r.arch.classes);
+    hooks.teacher = [&teacher](const torch::Tensor& x) { return (*teacher)(x); };
+  }
   std::optional<MagnitudePruner> pruner;
   if (options.pruning.enabled()) {
     const int64_t steps_per_epoch = (train.size() + trainer.batch_size - 1) / trainer.batch_size;
@@ -104,9 +109,9 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
     // Only checkpoints at the final sparsity are candidates: the first epoch that ends past the schedule.
     trainer.select_from_epoch =
         std::max<int>(trainer.select_from_epoch, static_cast<int>((pruner->end_step() + steps_per_epoch - 1) / steps_per_epoch));
-    prune = [&pruner](int64_t step) { pruner->after_step(step); };
+    hooks.after_step = [&pruner](int64_t step) { pruner->after_step(step); };
   }
-  r.training = fit(net, train, val, trainer, progress, aug, prune);
+  r.training = fit(net, train, val, trainer, progress, hooks);
   if (pruner) r.sparsity = pruner->sparsity();
 
   net->eval();
@@ -127,13 +132,14 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
     t.weight_decay = 0.0;
     t.seed = trainer.seed + 1;  // another batch order than the float training's
     t.select_from_epoch = 1;
-    StepHook keep;
+    BatchHooks qat_hooks = hooks;
+    qat_hooks.after_step = {};
     std::optional<MagnitudePruner> zeros;
     if (options.pruning.enabled()) {
       zeros = MagnitudePruner::keep_zeros(qat->weights());
-      keep = [&zeros](int64_t) { zeros->after_step(0); };
+      qat_hooks.after_step = [&zeros](int64_t) { zeros->after_step(0); };
     }
-    r.qat_training = fit(qat, train, val, t, qat_progress, aug, keep);
+    r.qat_training = fit(qat, train, val, t, qat_progress, qat_hooks);
     r.qat = true;
     r.qat_folded = qat->folded();
     r.qat_ranges = qat->ranges();

@@ -3,6 +3,7 @@
 // includes it without LibTorch headers.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "dsp/features.hpp"
@@ -37,6 +38,10 @@ struct KwsJobOptions {
   // Magnitude pruning during the float training (train/pruner.hpp); QAT then keeps the zeros.
   PruningOptions pruning;
   bool prune_depthwise = true;   // prune the depthwise 3x3 kernels too, not only the 1x1 convs and the classifier
+  // Knowledge distillation (float training and QAT) from a trained model file on the same features,
+  // run by tinyfit's interpreter on each augmented batch (train/tflite_teacher.hpp); weights in
+  // trainer.distill. Without a teacher, trainer.distill is ignored.
+  std::optional<tflite::ModelDef> teacher;
 };
 
 struct KwsJobResult {

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
@@ -35,6 +36,8 @@ void check(const Dataset& train, const Dataset& val, const TrainerOptions& o) {
     throw Error("trainer: inputs and targets differ in count");
   if (o.epochs < 1 || o.batch_size < 1 || !(o.lr > 0.0) || o.threads < 1)
     throw Error("trainer: epochs, batch size, learning rate and threads must be positive");
+  if (o.distill.enabled() && !(o.distill.alpha <= 1.0 && o.distill.temperature > 0.0))
+    throw Error("trainer: distillation needs 0 < alpha <= 1 and a positive temperature");
   if (o.select_from_epoch > o.epochs)
     throw Error("trainer: the checkpoint can only be chosen from epoch " + std::to_string(o.select_from_epoch) +
                 ", after the last (" + std::to_string(o.epochs) + ")");
@@ -111,12 +114,12 @@ std::vector<double> evaluate_mae(const Forward& forward, const Dataset& data, in
 }
 
 TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset& train, const Dataset& val,
-                const TrainerOptions& o, const ProgressCallback& progress, const Augment& augment,
-                const StepHook& after_step) {
+                const TrainerOptions& o, const ProgressCallback& progress, const BatchHooks& hooks) {
   check(train, val, o);
   // A fixed thread count keeps the reductions' order, hence the bytes of the result, reproducible.
   torch::set_num_threads(o.threads);
   const bool classify = o.loss == Loss::CrossEntropy;
+  const bool distill = classify && hooks.teacher && o.distill.enabled();
   const torch::Tensor weights = classify ? torch::Tensor() : feature_weight_tensor(o, train.targets.size(-1));
   const auto optimizer = make_optimizer(module, o);
   namespace F = torch::nn::functional;
@@ -143,11 +146,22 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
     for (int64_t begin = 0; begin < train.size(); begin += o.batch_size) {
       const torch::Tensor idx = index.slice(0, begin, std::min(train.size(), begin + o.batch_size));
       torch::Tensor inputs = train.inputs.index_select(0, idx);
-      if (augment) inputs = augment(inputs);
+      if (hooks.augment) inputs = hooks.augment(inputs);
       const torch::Tensor out = forward(inputs), targets = train.targets.index_select(0, idx);
       torch::Tensor loss;
       if (classify) {
         loss = F::cross_entropy(out, targets, ce);
+        if (distill) {
+          const double t = o.distill.temperature, a = o.distill.alpha;
+          torch::Tensor soft;
+          {
+            torch::NoGradGuard no_grad;
+            soft = torch::softmax(hooks.teacher(inputs) / t, 1);
+          }
+          const torch::Tensor kl = F::kl_div(F::log_softmax(out / t, F::LogSoftmaxFuncOptions(1)), soft,
+                                             F::KLDivFuncOptions().reduction(torch::kBatchMean));
+          loss = (1.0 - a) * loss + a * t * t * kl;
+        }
       } else {
         const torch::Tensor diff = (out - targets) * weights;
         loss = o.loss == Loss::Mse ? diff.pow(2).mean() : diff.abs().mean();
@@ -155,7 +169,7 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
       optimizer->zero_grad();
       loss.backward();
       optimizer->step();
-      if (after_step) after_step(++step);
+      if (hooks.after_step) hooks.after_step(++step);
       loss_sum += loss.item<double>();
       ++batches;
     }

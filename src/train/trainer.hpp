@@ -24,19 +24,28 @@ using Forward = std::function<torch::Tensor(const torch::Tensor&)>;
 using Augment = std::function<torch::Tensor(const torch::Tensor&)>;
 // Called after every optimizer step with the 1-based step count (pruning masks).
 using StepHook = std::function<void(int64_t step)>;
+// Knowledge distillation: a teacher's logits [B, classes] for a training batch's (augmented) inputs,
+// without gradient. The loss then mixes in the teacher's softened distribution (TrainerOptions::distill).
+using Teacher = std::function<torch::Tensor(const torch::Tensor&)>;
+
+// What fit() calls on every training batch besides the model; each may be empty.
+struct BatchHooks {
+  Augment augment;
+  StepHook after_step;
+  Teacher teacher;
+};
 
 // Trains `module` (whose forward is `forward`) in place; on return it holds the weights of the
 // epoch with the best validation score. Throws Error for empty or mismatched data or bad options.
 // The best checkpoint includes the buffers (BatchNorm running statistics).
 TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset& train, const Dataset& val,
-                const TrainerOptions& options, const ProgressCallback& progress = {}, const Augment& augment = {},
-                const StepHook& after_step = {});
+                const TrainerOptions& options, const ProgressCallback& progress = {}, const BatchHooks& hooks = {});
 
 template <class Holder>  // a TORCH_MODULE holder (ForecastNet, ...)
 TrainResult fit(Holder& model, const Dataset& train, const Dataset& val, const TrainerOptions& options,
-                const ProgressCallback& progress = {}, const Augment& augment = {}, const StepHook& after_step = {}) {
+                const ProgressCallback& progress = {}, const BatchHooks& hooks = {}) {
   return fit(*model, [&model](const torch::Tensor& x) { return model->forward(x); }, train, val, options, progress,
-             augment, after_step);
+             hooks);
 }
 
 // Per-feature MAE of forward(inputs) against targets, in batches, without gradients.

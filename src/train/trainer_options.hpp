@@ -24,6 +24,15 @@ struct PruningOptions {
   bool enabled() const { return sparsity > 0.0; }
 };
 
+// Knowledge distillation (CrossEntropy with a teacher, see BatchHooks::teacher): the loss is
+// (1 - alpha) * CE(labels) + alpha * T^2 * KL(softmax(teacher / T) || softmax(student / T)), Hinton et al.'s
+// form; the T^2 keeps the soft term's gradients on the scale of the hard one's.
+struct DistillOptions {
+  double alpha = 0.0;  // 0: no distillation
+  double temperature = 4.0;
+  bool enabled() const { return alpha > 0.0; }
+};
+
 struct TrainerOptions {
   int epochs = 60;
   int batch_size = 128;
@@ -37,6 +46,7 @@ struct TrainerOptions {
   bool adamw = false;               // AdamW (decoupled weight decay) instead of Adam's L2 penalty
   int warmup_epochs = 0;            // linear warm-up to lr before the cosine decay (one-cycle-like)
   double label_smoothing = 0.0;     // CrossEntropy only
+  DistillOptions distill;           // CrossEntropy only, and only with a teacher
   int select_from_epoch = 1;        // the best checkpoint is chosen among epochs >= this (pruning: once
                                     // the final sparsity is reached); patience counts from there too
   // Per-feature (last dimension) weights of the loss and of the validation score (sum of weighted

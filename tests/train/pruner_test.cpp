@@ -79,7 +79,7 @@ TEST(Trainer, PrunedTrainingKeepsACheckpointFromTheFinalSparsityOn) {
   o.threads = 1;
   o.select_from_epoch = 4;
   MagnitudePruner p({model->weight}, schedule(0.5, 0.0, 0.5), 24);  // final sparsity after step 12 = epoch 3
-  const TrainResult r = fit(model, train, val, o, {}, {}, [&p](int64_t step) { p.after_step(step); });
+  const TrainResult r = fit(model, train, val, o, {}, {.after_step = [&p](int64_t step) { p.after_step(step); }});
   EXPECT_GE(r.best_epoch, 4);
   for (const auto& e : r.history)
     if (e.epoch < 4) EXPECT_FALSE(e.best);

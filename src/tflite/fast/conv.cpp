@@ -142,18 +142,32 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
   int32_t* __restrict init = scratch.init.data();
   const int32_t correction = p.input_offset - kActivationBias;
   for (int oc = 0; oc < out.c; ++oc) init[oc] = correction * weights.int8.row_sums[static_cast<size_t>(oc)] + (bias ? bias[oc] : 0);
+  auto finish = [&](int64_t pixel, int, const int32_t* acc) {
+    int8_t* dst = output + pixel * out.c;
+    if (p.requant_scale) {
+      requantize_row_fp32(acc, out.c, p.requant_scale, true, p.output_offset, p.quant_min, p.quant_max, dst);
+    } else {
+      requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max, dst);
+    }
+  };
+#ifdef TINYFIT_FAST_AVX512
+  // A 1x1 convolution with stride 1 and no padding: each input pixel is its own patch, read in place
+  // (biased in registers) when its channels fill whole 4-byte groups.
+  const PackedInt8Matrix& w = weights.int8;
+  if (filter.h == 1 && filter.w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
+      in.h == out.h && in.w == out.w && in.c == w.stride) {
+    const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
+    for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
+      const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
+      w.multiply_signed(input + first * in.c, count, in.c, init, scratch.acc.data(), w.padded_rows);
+      for (int i = 0; i < count; ++i) finish(first + i, 0, scratch.acc.data() + i * w.padded_rows);
+    }
+    return;
+  }
+#endif
   const auto zero_point = static_cast<int8_t>(-p.input_offset);
   for_each_pixel_product(p, in, input, filter, weights.int8, init, out, scratch, [&](int) { return zero_point; },
-                         [&](int64_t pixel, int, const int32_t* acc) {
-                           int8_t* dst = output + pixel * out.c;
-                           if (p.requant_scale) {
-                             requantize_row_fp32(acc, out.c, p.requant_scale, true, p.output_offset, p.quant_min,
-                                                 p.quant_max, dst);
-                           } else {
-                             requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min,
-                                            p.quant_max, dst);
-                           }
-                         });
+                         finish);
 }
 
 void conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, const float* batch_scale,

@@ -66,22 +66,30 @@ void prepare_depthwise_weights(const ConvParams& p, const Shape4& filter, const 
                                DepthwiseWeights* out);
 
 // Per-op work area of the int8 / hybrid depthwise kernels: accumulators (one per output channel,
-// padded, for each of kDepthwisePixels pixels), start values, the input pixel of each filter tap of
-// each of those pixels, and a row holding the input zero point
-// that taps outside the input read (with prepared weights: x = zero point adds exactly nothing once
-// the offset is folded into the start value, so the inner loop needs no bounds checks).
-constexpr int kDepthwisePixels = 4;
+// padded, for each of kDepthwiseMaxPixels pixels), start values, and for prepared weights the input
+// of one 16-channel block widened to int32 lanes, [in_h + 1][cols][16]: `cols` covers the padding on
+// both sides and the last row holds only the input zero point, which every tap outside the input
+// reads (x = zero point adds exactly nothing once the offset is folded into the start value, so the
+// inner loop needs no bounds checks).
+constexpr int kDepthwiseMaxPixels = 12;
 struct DepthwiseScratch {
   std::vector<int32_t> acc;
   std::vector<int32_t> init;
-  std::vector<const int8_t*> taps;
-  std::vector<int8_t> pad_row;
-  void reserve(const DepthwiseWeights& weights, const ConvParams& p, const Shape4& filter, const Shape4& out) {
+  std::vector<int32_t> widened;
+  std::vector<const void*> rows;  // the widened row of each filter row for the current output row
+  int widened_cols = 0, left_pad = 0;
+  void reserve(const DepthwiseWeights& weights, const ConvParams& p, const Shape4& in, const Shape4& filter,
+               const Shape4& out) {
     const size_t padded = static_cast<size_t>(std::max(out.c, weights.padded_c));
-    acc.assign(kDepthwisePixels * padded, 0);
+    acc.assign(kDepthwiseMaxPixels * padded, 0);
     init.assign(padded, 0);
-    taps.assign(static_cast<size_t>(kDepthwisePixels) * filter.h * filter.w, nullptr);
-    pad_row.assign(padded, static_cast<int8_t>(-p.input_offset));
+    if (weights.empty()) return;
+    // Widened column of output x's tap fx: x * stride_w + fx * dilation_w (input column minus left_pad).
+    left_pad = std::max(0, p.pad_w);
+    const int last = (out.w - 1) * p.stride_w + (filter.w - 1) * p.dilation_w;  // widened column
+    widened_cols = std::max(last + 1, left_pad + in.w);
+    widened.assign(static_cast<size_t>(in.h + 1) * widened_cols * 16, 0);
+    rows.assign(static_cast<size_t>(filter.h), nullptr);
   }
 };
 

@@ -5,6 +5,8 @@
 #include "tflite/fast/requantize.hpp"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #ifdef TINYFIT_FAST_AVX512
 #include <immintrin.h>
@@ -84,64 +86,88 @@ inline void requantize_pixel(const ConvParams& p, const int32_t* acc, int n, int
 }
 
 #ifdef TINYFIT_FAST_AVX512
-// The prepared-weights kernel (see DepthwiseWeights), kDepthwisePixels output pixels at a time: the
-// input pixel of every tap of each (or the zero-point row), then 16 channels at a time
-// acc = start + sum_t x_t * w_t with one vpdpwssd per tap and pixel. The pixels give independent
-// accumulator chains (one alone waits on the instruction's latency) and share each weight load.
-// Start = bias + input_offset * sum_t w_t, so taps reading the zero point add nothing. A last group
-// with fewer pixels repeats its last pixel and requantizes only the real ones.
+// The prepared-weights kernel (see DepthwiseWeights), one block of 16 channels at a time: the block's
+// input is widened to int32 lanes once (one vpmovsxbd per input pixel, into DepthwiseScratch::widened,
+// which holds the padding too), then each output row is computed in chunks of N pixels as
+// acc = start + sum_t x_t * w_t with one vpdpwssd per tap and pixel: the N accumulators are
+// independent chains (one alone waits on the instruction's latency) and share each weight load.
+// Start = bias + input_offset * sum_t w_t, so the zero point that padding taps read adds nothing.
+template <int N>
+void depthwise_chunk(const void* const* rows, int taps_w, int stride_w, int dilation_w, const int32_t* w,
+                     int w_step, int filter_h, const int32_t* start, int x0, int32_t* acc) {
+  __m512i a[N];
+  const __m512i s = _mm512_loadu_si512(start);
+  for (int i = 0; i < N; ++i) a[i] = s;
+  for (int fy = 0; fy < filter_h; ++fy) {
+    const __m512i* row = static_cast<const __m512i*>(rows[fy]) + x0 * stride_w;
+    for (int fx = 0; fx < taps_w; ++fx, w += w_step) {
+      const __m512i wv = _mm512_loadu_si512(w);
+      const __m512i* x = row + fx * dilation_w;
+      for (int i = 0; i < N; ++i) a[i] = _mm512_dpwssd_epi32(a[i], _mm512_loadu_si512(x + i * stride_w), wv);
+    }
+  }
+  for (int i = 0; i < N; ++i) _mm512_storeu_si512(acc + i * 16, a[i]);
+}
+
+using ChunkFn = void (*)(const void* const*, int, int, int, const int32_t*, int, int, const int32_t*, int, int32_t*);
+
+template <int... N>
+constexpr std::array<ChunkFn, sizeof...(N)> chunk_table(std::integer_sequence<int, N...>) {
+  return {depthwise_chunk<N + 1>...};
+}
+constexpr auto kChunks = chunk_table(std::make_integer_sequence<int, kDepthwiseMaxPixels>());  // [N - 1]
+
 void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
                              const DepthwiseWeights& w, const int32_t* bias, const Shape4& out, int8_t* output,
                              DepthwiseScratch& scratch) {
-  constexpr int kPixels = kDepthwisePixels;
   const int channels = out.c;
   const int padded = w.padded_c;
-  const int taps = filter.h * filter.w;
+  const int cols = scratch.widened_cols, left = scratch.left_pad;
   int32_t* __restrict init = scratch.init.data();
   for (int c = 0; c < channels; ++c) init[c] = (bias ? bias[c] : 0) + p.input_offset * w.tap_sums[static_cast<size_t>(c)];
-  const int8_t** tap = scratch.taps.data();  // [kPixels][taps]
-  int32_t* acc = scratch.acc.data();         // [kPixels][padded]
-  const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
-  int b = 0, oy = 0, ox = 0;
-  for (int64_t first = 0; first < pixels; first += kPixels) {
-    const int count = static_cast<int>(std::min<int64_t>(kPixels, pixels - first));
-    for (int i = 0; i < kPixels; ++i) {
-      const int8_t** pt = tap + i * taps;
-      if (i >= count) {
-        std::copy_n(pt - taps, taps, pt);
-        continue;
+  auto* widened = reinterpret_cast<__m512i*>(scratch.widened.data());  // [in.h + 1][cols] vectors
+  __m512i* pad_row = widened + static_cast<int64_t>(in.h) * cols;
+  const void** row_ptrs = scratch.rows.data();  // filter.h entries
+  // Output rows in chunks of at most kDepthwiseMaxPixels pixels, as even as possible.
+  const int chunks = (out.w + kDepthwiseMaxPixels - 1) / kDepthwiseMaxPixels;
+  const int chunk = (out.w + chunks - 1) / chunks;
+  int32_t* acc = scratch.acc.data();
+  for (int b = 0; b < out.n; ++b) {
+    for (int c = 0; c < channels; c += 16) {
+      const int lanes = std::min(16, channels - c);
+      const auto mask = static_cast<__mmask16>(lanes == 16 ? 0xFFFF : (1u << lanes) - 1u);
+      const __m512i zero_point = _mm512_set1_epi32(-p.input_offset);
+      for (int x = 0; x < cols; ++x) _mm512_storeu_si512(pad_row + x, zero_point);
+      for (int y = 0; y < in.h; ++y) {
+        __m512i* row = widened + static_cast<int64_t>(y) * cols;
+        for (int x = 0; x < left; ++x) _mm512_storeu_si512(row + x, zero_point);
+        const int8_t* src = input + offset(in, b, y, 0, c);
+        for (int x = 0; x < in.w; ++x, src += in.c)
+          _mm512_storeu_si512(row + left + x, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, src)));
+        for (int x = left + in.w; x < cols; ++x) _mm512_storeu_si512(row + x, zero_point);
       }
-      const int y0 = oy * p.stride_h - p.pad_h;
-      const int x0 = ox * p.stride_w - p.pad_w;
-      for (int fy = 0; fy < filter.h; ++fy) {
-        const int iy = y0 + p.dilation_h * fy;
-        for (int fx = 0; fx < filter.w; ++fx) {
-          const int ix = x0 + p.dilation_w * fx;
-          const bool inside = iy >= 0 && iy < in.h && ix >= 0 && ix < in.w;
-          pt[fy * filter.w + fx] = inside ? input + offset(in, b, iy, ix, 0) : scratch.pad_row.data();
+      for (int oy = 0; oy < out.h; ++oy) {
+        for (int fy = 0; fy < filter.h; ++fy) {
+          const int iy = oy * p.stride_h - p.pad_h + fy * p.dilation_h;
+          row_ptrs[fy] = iy >= 0 && iy < in.h ? widened + static_cast<int64_t>(iy) * cols : pad_row;
+        }
+        for (int ox = 0; ox < out.w; ox += chunk) {
+          const int n = std::min(chunk, out.w - ox);
+          kChunks[static_cast<size_t>(n - 1)](row_ptrs, filter.w, p.stride_w, p.dilation_w, w.taps.data() + c, padded,
+                                              filter.h, init + c, ox, acc);
+          int8_t* dst = output + offset(out, b, oy, ox, c);
+          for (int i = 0; i < n; ++i, dst += channels) {
+            if (p.requant_scale) {
+              requantize_row_fp32(acc + i * 16, lanes, p.requant_scale + c, true, p.output_offset, p.quant_min,
+                                  p.quant_max, dst);
+            } else {
+              requantize_row(acc + i * 16, lanes, p.multiplier + c, p.shift + c, true, p.output_offset, p.quant_min,
+                             p.quant_max, dst);
+            }
+          }
         }
       }
-      if (++ox == out.w) {
-        ox = 0;
-        if (++oy == out.h) oy = 0, ++b;
-      }
     }
-    for (int c = 0; c < padded; c += 16) {
-      // Masked loads stop at the pixel's last channel (and the tensor's end).
-      const auto mask = static_cast<__mmask16>(channels - c >= 16 ? 0xFFFF : (1u << (channels - c)) - 1u);
-      __m512i a[kPixels];
-      for (int i = 0; i < kPixels; ++i) a[i] = _mm512_loadu_si512(init + c);
-      const int32_t* wt = w.taps.data() + c;
-      for (int t = 0; t < taps; ++t, wt += padded) {
-        const __m512i wv = _mm512_loadu_si512(wt);
-        for (int i = 0; i < kPixels; ++i) {
-          const __m512i x = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, tap[i * taps + t] + c));
-          a[i] = _mm512_dpwssd_epi32(a[i], x, wv);
-        }
-      }
-      for (int i = 0; i < kPixels; ++i) _mm512_storeu_si512(acc + i * padded + c, a[i]);
-    }
-    for (int i = 0; i < count; ++i) requantize_pixel(p, acc + i * padded, channels, output + (first + i) * channels);
   }
 }
 #endif

@@ -22,7 +22,7 @@ constexpr int kTileBlocks = 5; // 16-row blocks of weights per tile: 4 x 5 accum
 // vector, whose 4 bytes are broadcast to all lanes.
 template <int Vectors, int Blocks>
 void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps, const int32_t* start, int32_t* out,
-          int out_stride) {
+          int out_stride, uint32_t flip) {
   __m512i acc[Vectors][Blocks];
   for (int j = 0; j < Blocks; ++j) {
     const __m512i s = start ? _mm512_loadu_si512(start + j * kLanes) : _mm512_setzero_si512();
@@ -32,9 +32,9 @@ void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps
     __m512i wv[Blocks];
     for (int j = 0; j < Blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * kLanes * 4);
     for (int i = 0; i < Vectors; ++i) {
-      int32_t quad;
+      uint32_t quad;
       std::memcpy(&quad, x + static_cast<int64_t>(i) * x_stride + 4 * k, 4);
-      const __m512i xv = _mm512_set1_epi32(quad);
+      const __m512i xv = _mm512_set1_epi32(static_cast<int32_t>(quad ^ flip));
       for (int j = 0; j < Blocks; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], xv, wv[j]);
     }
   }
@@ -43,7 +43,11 @@ void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps
       _mm512_storeu_si512(out + static_cast<int64_t>(i) * out_stride + j * kLanes, acc[i][j]);
 }
 
-using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int32_t*, int32_t*, int);
+using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int32_t*, int32_t*, int, uint32_t);
+
+// `flip` xors every 4-byte group of x (0x80808080: int8 activations biased on the fly).
+void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int x_stride, const int32_t* start,
+                    int32_t* out, int out_stride, uint32_t flip);
 
 template <int Vectors, int... Blocks>
 constexpr std::array<TileFn, sizeof...(Blocks)> tiles_for(std::integer_sequence<int, Blocks...>) {
@@ -130,19 +134,7 @@ void PackedInt8Matrix::pack(const int8_t* weights, int rows_, int cols_) {
 void PackedInt8Matrix::multiply(const uint8_t* x, int count, int x_stride, const int32_t* start, int32_t* out,
                                 int out_stride) const {
 #ifdef TINYFIT_FAST_AVX512
-  const int steps = stride / 4;
-  const int w_step = padded_rows * 4;
-  for (int i = 0; i < count; i += kTileRows) {
-    const int vectors = std::min(kTileRows, count - i);
-    const uint8_t* xi = x + static_cast<int64_t>(i) * x_stride;
-    int32_t* oi = out + static_cast<int64_t>(i) * out_stride;
-    for (int r = 0; r < padded_rows; r += kTileBlocks * kLanes) {
-      const int blocks = std::min(kTileBlocks, (padded_rows - r) / kLanes);
-      kTiles[static_cast<size_t>(vectors - 1)][static_cast<size_t>(blocks - 1)](xi, x_stride, data.data() + r * 4,
-                                                                                w_step, steps, start ? start + r : nullptr,
-                                                                                oi + r, out_stride);
-    }
-  }
+  multiply_tiles(*this, x, count, x_stride, start, out, out_stride, 0);
 #else
   for (int i = 0; i < count; ++i) {
     const uint8_t* xi = x + static_cast<int64_t>(i) * x_stride;
@@ -162,5 +154,32 @@ void PackedInt8Matrix::multiply(const uint8_t* x, int count, int x_stride, const
   }
 #endif
 }
+
+#ifdef TINYFIT_FAST_AVX512
+void PackedInt8Matrix::multiply_signed(const int8_t* x, int count, int x_stride, const int32_t* start, int32_t* out,
+                                       int out_stride) const {
+  multiply_tiles(*this, reinterpret_cast<const uint8_t*>(x), count, x_stride, start, out, out_stride, 0x80808080u);
+}
+
+namespace {
+
+void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int x_stride, const int32_t* start,
+                    int32_t* out, int out_stride, uint32_t flip) {
+  const int steps = m.stride / 4;
+  const int w_step = m.padded_rows * 4;
+  for (int i = 0; i < count; i += kTileRows) {
+    const int vectors = std::min(kTileRows, count - i);
+    const uint8_t* xi = x + static_cast<int64_t>(i) * x_stride;
+    int32_t* oi = out + static_cast<int64_t>(i) * out_stride;
+    for (int r = 0; r < m.padded_rows; r += kTileBlocks * kLanes) {
+      const int blocks = std::min(kTileBlocks, (m.padded_rows - r) / kLanes);
+      kTiles[static_cast<size_t>(vectors - 1)][static_cast<size_t>(blocks - 1)](
+          xi, x_stride, m.data.data() + r * 4, w_step, steps, start ? start + r : nullptr, oi + r, out_stride, flip);
+    }
+  }
+}
+
+}  // namespace
+#endif
 
 }  // namespace tinyfit::tflite::fast

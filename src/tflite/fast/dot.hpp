@@ -65,6 +65,13 @@ struct PackedInt8Matrix {
   // for r < rows; entries up to padded_rows may be written too (out_stride >= padded_rows, and start
   // holds padded_rows values when given).
   void multiply(const uint8_t* x, int count, int x_stride, const int32_t* start, int32_t* out, int out_stride) const;
+#ifdef TINYFIT_FAST_AVX512
+  // The same for activations as they are (int8, `stride` long, no padding bytes): each 4-byte group is
+  // biased in a register (xor 0x80808080) on its way to the broadcast, so a 1x1 convolution reads its
+  // input pixels in place instead of copying them into biased patches.
+  void multiply_signed(const int8_t* x, int count, int x_stride, const int32_t* start, int32_t* out,
+                       int out_stride) const;
+#endif
 };
 
 }  // namespace tinyfit::tflite::fast

@@ -85,7 +85,7 @@ void prepare(const OpContext& ctx) {
   } else {
     ctx.fail(weighted::unsupported_types(input, "filter", filter, output));
   }
-  if (d.fast) d.scratch.reserve(d.weights, p, d.filter, d.out);
+  if (d.fast) d.scratch.reserve(d.weights, p, d.in, d.filter, d.out);
 }
 
 void eval(const OpContext& ctx) {
