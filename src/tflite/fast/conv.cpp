@@ -151,11 +151,36 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
     }
   };
 #ifdef TINYFIT_FAST_AVX512
-  // A 1x1 convolution with stride 1 and no padding: each input pixel is its own patch, read in place
-  // (biased in registers) when its channels fill whole 4-byte groups.
+  // XNNPACK numerics: the tiles requantize their accumulators in registers. A 1x1 convolution with
+  // stride 1 and no padding reads each input pixel in place as its own patch (biased in registers)
+  // when its channels fill whole 4-byte groups.
   const PackedInt8Matrix& w = weights.int8;
-  if (filter.h == 1 && filter.w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
-      in.h == out.h && in.w == out.w && in.c == w.stride) {
+  const bool in_place = filter.h == 1 && filter.w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 &&
+                        p.pad_w == 0 && in.h == out.h && in.w == out.w && in.c == w.stride;
+  if (p.requant_scale) {
+    const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
+    const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
+    const int64_t per_batch = static_cast<int64_t>(out.h) * out.w;
+    const auto zero_point = static_cast<int8_t>(-p.input_offset);
+    for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
+      const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
+      const uint8_t* x = reinterpret_cast<const uint8_t*>(input + first * in.c);
+      int x_stride = in.c;
+      if (!in_place) {
+        for (int i = 0; i < count; ++i) {
+          const int64_t pixel = first + i;
+          const int64_t within = pixel % per_batch;
+          gather_patch(p, in, input, filter, static_cast<int>(pixel / per_batch), static_cast<int>(within / out.w),
+                       static_cast<int>(within % out.w), zero_point, scratch.patch.data() + i * w.stride);
+        }
+        x = scratch.patch.data();
+        x_stride = w.stride;
+      }
+      w.multiply_requantized(x, in_place, count, x_stride, init, p.requant_scale, rq, output + first * out.c, out.c);
+    }
+    return;
+  }
+  if (in_place) {
     const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
     for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
       const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));

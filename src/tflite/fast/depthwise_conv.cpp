@@ -92,9 +92,20 @@ inline void requantize_pixel(const ConvParams& p, const int32_t* acc, int n, int
 // acc = start + sum_t x_t * w_t with one vpdpwssd per tap and pixel: the N accumulators are
 // independent chains (one alone waits on the instruction's latency) and share each weight load.
 // Start = bias + input_offset * sum_t w_t, so the zero point that padding taps read adds nothing.
+// Where a chunk's N x 16 results go: requantized in registers (XNNPACK numerics: `scale` set) to
+// dst + i * dst_step under `mask`, or else stored as int32 to acc[i * 16] for requantize_row.
+struct ChunkOutput {
+  const float* scale = nullptr;
+  const Fp32Requant16* rq = nullptr;
+  __mmask16 mask = 0;
+  int8_t* dst = nullptr;
+  int dst_step = 0;
+  int32_t* acc = nullptr;
+};
+
 template <int N>
 void depthwise_chunk(const void* const* rows, int taps_w, int stride_w, int dilation_w, const int32_t* w,
-                     int w_step, int filter_h, const int32_t* start, int x0, int32_t* acc) {
+                     int w_step, int filter_h, const int32_t* start, int x0, const ChunkOutput& o) {
   __m512i a[N];
   const __m512i s = _mm512_loadu_si512(start);
   for (int i = 0; i < N; ++i) a[i] = s;
@@ -106,10 +117,16 @@ void depthwise_chunk(const void* const* rows, int taps_w, int stride_w, int dila
       for (int i = 0; i < N; ++i) a[i] = _mm512_dpwssd_epi32(a[i], _mm512_loadu_si512(x + i * stride_w), wv);
     }
   }
-  for (int i = 0; i < N; ++i) _mm512_storeu_si512(acc + i * 16, a[i]);
+  if (o.scale) {
+    const __m512 scale = _mm512_maskz_loadu_ps(o.mask, o.scale);
+    for (int i = 0; i < N; ++i) o.rq->store(a[i], scale, o.mask, o.dst + i * o.dst_step);
+    return;
+  }
+  for (int i = 0; i < N; ++i) _mm512_storeu_si512(o.acc + i * 16, a[i]);
 }
 
-using ChunkFn = void (*)(const void* const*, int, int, int, const int32_t*, int, int, const int32_t*, int, int32_t*);
+using ChunkFn = void (*)(const void* const*, int, int, int, const int32_t*, int, int, const int32_t*, int,
+                         const ChunkOutput&);
 
 template <int... N>
 constexpr std::array<ChunkFn, sizeof...(N)> chunk_table(std::integer_sequence<int, N...>) {
@@ -132,10 +149,11 @@ void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t
   const int chunks = (out.w + kDepthwiseMaxPixels - 1) / kDepthwiseMaxPixels;
   const int chunk = (out.w + chunks - 1) / chunks;
   int32_t* acc = scratch.acc.data();
+  const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
   for (int b = 0; b < out.n; ++b) {
     for (int c = 0; c < channels; c += 16) {
       const int lanes = std::min(16, channels - c);
-      const auto mask = static_cast<__mmask16>(lanes == 16 ? 0xFFFF : (1u << lanes) - 1u);
+      const __mmask16 mask = lane_mask(lanes);
       const __m512i zero_point = _mm512_set1_epi32(-p.input_offset);
       for (int x = 0; x < cols; ++x) _mm512_storeu_si512(pad_row + x, zero_point);
       for (int y = 0; y < in.h; ++y) {
@@ -153,18 +171,22 @@ void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t
         }
         for (int ox = 0; ox < out.w; ox += chunk) {
           const int n = std::min(chunk, out.w - ox);
-          kChunks[static_cast<size_t>(n - 1)](row_ptrs, filter.w, p.stride_w, p.dilation_w, w.taps.data() + c, padded,
-                                              filter.h, init + c, ox, acc);
-          int8_t* dst = output + offset(out, b, oy, ox, c);
-          for (int i = 0; i < n; ++i, dst += channels) {
-            if (p.requant_scale) {
-              requantize_row_fp32(acc + i * 16, lanes, p.requant_scale + c, true, p.output_offset, p.quant_min,
-                                  p.quant_max, dst);
-            } else {
-              requantize_row(acc + i * 16, lanes, p.multiplier + c, p.shift + c, true, p.output_offset, p.quant_min,
-                             p.quant_max, dst);
-            }
+          ChunkOutput o;
+          o.dst = output + offset(out, b, oy, ox, c);
+          o.dst_step = channels;
+          if (p.requant_scale) {
+            o.scale = p.requant_scale + c;
+            o.rq = &rq;
+            o.mask = mask;
+          } else {
+            o.acc = acc;
           }
+          kChunks[static_cast<size_t>(n - 1)](row_ptrs, filter.w, p.stride_w, p.dilation_w, w.taps.data() + c, padded,
+                                              filter.h, init + c, ox, o);
+          if (p.requant_scale) continue;
+          for (int i = 0; i < n; ++i)
+            requantize_row(acc + i * 16, lanes, p.multiplier + c, p.shift + c, true, p.output_offset, p.quant_min,
+                           p.quant_max, o.dst + i * channels);
         }
       }
     }

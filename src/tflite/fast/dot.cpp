@@ -1,5 +1,7 @@
 #include "tflite/fast/dot.hpp"
 
+#include "tflite/fast/requantize.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -20,9 +22,18 @@ constexpr int kTileBlocks = 5; // 16-row blocks of weights per tile: 4 x 5 accum
 // One tile: `Vectors` activation vectors x `Blocks` 16-row blocks of weights, over all columns.
 // Each step loads Blocks weight vectors (4 columns each) and reuses them for every activation
 // vector, whose 4 bytes are broadcast to all lanes.
+// Where a tile's results go when they are requantized in registers (pointers at the tile's first
+// row and pixel; rows: how many of its rows are real).
+struct TileRequant {
+  const Fp32Requant16* rq;
+  const float* scale;
+  int8_t* dst;
+  int dst_stride, rows;
+};
+
 template <int Vectors, int Blocks>
 void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps, const int32_t* start, int32_t* out,
-          int out_stride, uint32_t flip) {
+          int out_stride, uint32_t flip, const TileRequant* q) {
   __m512i acc[Vectors][Blocks];
   for (int j = 0; j < Blocks; ++j) {
     const __m512i s = start ? _mm512_loadu_si512(start + j * kLanes) : _mm512_setzero_si512();
@@ -38,16 +49,27 @@ void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps
       for (int j = 0; j < Blocks; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], xv, wv[j]);
     }
   }
+  if (q) {
+    for (int j = 0; j < Blocks; ++j) {
+      const __mmask16 mask = lane_mask(q->rows - j * kLanes);
+      const __m512 scale = _mm512_maskz_loadu_ps(mask, q->scale + j * kLanes);
+      for (int i = 0; i < Vectors; ++i)
+        q->rq->store(acc[i][j], scale, mask, q->dst + static_cast<int64_t>(i) * q->dst_stride + j * kLanes);
+    }
+    return;
+  }
   for (int i = 0; i < Vectors; ++i)
     for (int j = 0; j < Blocks; ++j)
       _mm512_storeu_si512(out + static_cast<int64_t>(i) * out_stride + j * kLanes, acc[i][j]);
 }
 
-using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int32_t*, int32_t*, int, uint32_t);
+using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int32_t*, int32_t*, int, uint32_t,
+                        const TileRequant*);
 
-// `flip` xors every 4-byte group of x (0x80808080: int8 activations biased on the fly).
+// `flip` xors every 4-byte group of x (0x80808080: int8 activations biased on the fly). With `q`,
+// results are requantized to q's dst instead of stored to out.
 void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int x_stride, const int32_t* start,
-                    int32_t* out, int out_stride, uint32_t flip);
+                    int32_t* out, int out_stride, uint32_t flip, const TileRequant* q = nullptr);
 
 template <int Vectors, int... Blocks>
 constexpr std::array<TileFn, sizeof...(Blocks)> tiles_for(std::integer_sequence<int, Blocks...>) {
@@ -161,20 +183,30 @@ void PackedInt8Matrix::multiply_signed(const int8_t* x, int count, int x_stride,
   multiply_tiles(*this, reinterpret_cast<const uint8_t*>(x), count, x_stride, start, out, out_stride, 0x80808080u);
 }
 
+void PackedInt8Matrix::multiply_requantized(const uint8_t* x, bool x_signed, int count, int x_stride,
+                                            const int32_t* start, const float* scale, const Fp32Requant16& rq,
+                                            int8_t* dst, int dst_stride) const {
+  const TileRequant q{&rq, scale, dst, dst_stride, rows};
+  multiply_tiles(*this, x, count, x_stride, start, nullptr, 0, x_signed ? 0x80808080u : 0u, &q);
+}
+
 namespace {
 
 void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int x_stride, const int32_t* start,
-                    int32_t* out, int out_stride, uint32_t flip) {
+                    int32_t* out, int out_stride, uint32_t flip, const TileRequant* q) {
   const int steps = m.stride / 4;
   const int w_step = m.padded_rows * 4;
   for (int i = 0; i < count; i += kTileRows) {
     const int vectors = std::min(kTileRows, count - i);
     const uint8_t* xi = x + static_cast<int64_t>(i) * x_stride;
-    int32_t* oi = out + static_cast<int64_t>(i) * out_stride;
+    int32_t* oi = q ? nullptr : out + static_cast<int64_t>(i) * out_stride;
     for (int r = 0; r < m.padded_rows; r += kTileBlocks * kLanes) {
       const int blocks = std::min(kTileBlocks, (m.padded_rows - r) / kLanes);
+      TileRequant tq{};
+      if (q) tq = {q->rq, q->scale + r, q->dst + static_cast<int64_t>(i) * q->dst_stride + r, q->dst_stride, q->rows - r};
       kTiles[static_cast<size_t>(vectors - 1)][static_cast<size_t>(blocks - 1)](
-          xi, x_stride, m.data.data() + r * 4, w_step, steps, start ? start + r : nullptr, oi + r, out_stride, flip);
+          xi, x_stride, m.data.data() + r * 4, w_step, steps, start ? start + r : nullptr, q ? nullptr : oi + r,
+          out_stride, flip, q ? &tq : nullptr);
     }
   }
 }

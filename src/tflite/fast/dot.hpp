@@ -18,6 +18,7 @@
 namespace tinyfit::tflite::fast {
 
 constexpr int32_t kActivationBias = 128;
+struct Fp32Requant16;  // fast/requantize.hpp
 
 // out[i] = x[i] + 128 as uint8. AVX-512 builds take 64 bytes per masked step: the spans here are
 // short (one filter row of a few channels) and a scalar tail would cost more than the body.
@@ -71,6 +72,10 @@ struct PackedInt8Matrix {
   // input pixels in place instead of copying them into biased patches.
   void multiply_signed(const int8_t* x, int count, int x_stride, const int32_t* start, int32_t* out,
                        int out_stride) const;
+  // multiply (x_signed: multiply_signed) with XNNPACK's fp32 requantization done on the accumulators
+  // in registers: dst[i * dst_stride + r] = requantize(sum * scale[r]) for r < rows.
+  void multiply_requantized(const uint8_t* x, bool x_signed, int count, int x_stride, const int32_t* start,
+                            const float* scale, const Fp32Requant16& rq, int8_t* dst, int dst_stride) const;
 #endif
 };
 

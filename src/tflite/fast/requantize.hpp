@@ -47,29 +47,50 @@ inline void requantize_row(const int32_t* __restrict acc, int n, const int32_t* 
   }
 }
 
-// XNNPACK numerics (ref/quant.hpp requantize_fp32) over a row, branch-free as XNNPACK's magic-bias
-// kernels: after the clamp |v| <= 255, so adding 1.5 * 2^23 rounds v to an integer (to nearest even,
-// the default rounding mode) held in the low mantissa bits. Bit-exact with the reference. AVX-512
-// builds run it 16 lanes at a time with a masked tail (the compiler's version of the loop below
-// handles the per_channel select and the short rows of these models poorly).
+#ifdef TINYFIT_FAST_AVX512
+// XNNPACK numerics (ref/quant.hpp requantize_fp32) on 16 accumulators at a time, branch-free as
+// XNNPACK's magic-bias kernels: after the clamp |v| <= 255, so adding 1.5 * 2^23 rounds v to an
+// integer (to nearest even, the default rounding mode) held in the low mantissa bits. Bit-exact with
+// the reference. The kernels that keep their accumulators in registers requantize them here directly.
+struct Fp32Requant16 {
+  __m512 lo, hi, magic;
+  __m512i unbias;
+  Fp32Requant16(int32_t offset, int32_t qmin, int32_t qmax)
+      : lo(_mm512_set1_ps(static_cast<float>(qmin - offset))),
+        hi(_mm512_set1_ps(static_cast<float>(qmax - offset))),
+        magic(_mm512_set1_ps(12582912.0f)),                       // 0x1.8p23f, bits 0x4B400000
+        unbias(_mm512_set1_epi32(INT32_C(0x4B400000) - offset)) {}
+  // out[lane] = requantize(acc[lane] * scale[lane]) for the lanes in `mask`.
+  void store(__m512i acc, __m512 scale, __mmask16 mask, int8_t* out) const {
+    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+    v = _mm512_add_ps(_mm512_min_ps(_mm512_max_ps(v, lo), hi), magic);
+    _mm512_mask_cvtepi32_storeu_epi8(out, mask, _mm512_sub_epi32(_mm512_castps_si512(v), unbias));
+  }
+};
+
+inline __mmask16 lane_mask(int lanes) {
+  return static_cast<__mmask16>(lanes >= 16 ? 0xFFFF : (1u << std::max(lanes, 0)) - 1u);
+}
+#endif
+
+// XNNPACK numerics over a row (see Fp32Requant16). AVX-512 builds run it 16 lanes at a time with a
+// masked tail (the compiler's version of the loop below handles the per_channel select and the short
+// rows of these models poorly).
 inline void requantize_row_fp32(const int32_t* __restrict acc, int n, const float* __restrict scale,
                                 bool per_channel, int32_t offset, int32_t lo, int32_t hi, int8_t* __restrict out) {
+#ifdef TINYFIT_FAST_AVX512
+  const Fp32Requant16 rq(offset, lo, hi);
+  const __m512 scale0 = _mm512_set1_ps(scale[0]);
+  for (int i = 0; i < n; i += 16) {
+    const __mmask16 mask = lane_mask(n - i);
+    const __m512 s = per_channel ? _mm512_maskz_loadu_ps(mask, scale + i) : scale0;
+    rq.store(_mm512_maskz_loadu_epi32(mask, acc + i), s, mask, out + i);
+  }
+#else
   constexpr float kMagicBias = 12582912.0f;  // 0x1.8p23f, bits 0x4B400000
   const int32_t magic_bias_less_offset = INT32_C(0x4B400000) - offset;
   const auto v_lo = static_cast<float>(lo - offset);
   const auto v_hi = static_cast<float>(hi - offset);
-#ifdef TINYFIT_FAST_AVX512
-  const __m512 scale0 = _mm512_set1_ps(scale[0]);
-  const __m512 vlo = _mm512_set1_ps(v_lo), vhi = _mm512_set1_ps(v_hi), magic = _mm512_set1_ps(kMagicBias);
-  const __m512i unbias = _mm512_set1_epi32(magic_bias_less_offset);
-  for (int i = 0; i < n; i += 16) {
-    const auto mask = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1u);
-    const __m512 s = per_channel ? _mm512_maskz_loadu_ps(mask, scale + i) : scale0;
-    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(mask, acc + i)), s);
-    v = _mm512_add_ps(_mm512_min_ps(_mm512_max_ps(v, vlo), vhi), magic);
-    _mm512_mask_cvtepi32_storeu_epi8(out + i, mask, _mm512_sub_epi32(_mm512_castps_si512(v), unbias));
-  }
-#else
   const float s0 = scale[0];
   for (int i = 0; i < n; ++i) {
     float v = static_cast<float>(acc[i]) * (per_channel ? scale[i] : s0);
