@@ -150,21 +150,22 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
       requantize_row(acc, out.c, p.multiplier, p.shift, true, p.output_offset, p.quant_min, p.quant_max, dst);
     }
   };
-#ifdef TINYFIT_FAST_AVX512
-  // XNNPACK numerics: the tiles requantize their accumulators in registers. A 1x1 convolution with
-  // stride 1 and no padding reads each input pixel in place as its own patch (biased in registers)
-  // when its channels fill whole 4-byte groups.
   const PackedInt8Matrix& w = weights.int8;
+  const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
+  // A 1x1 convolution with stride 1 and no padding: each input pixel is its own patch once the
+  // whole input is biased (when its channels need no padding to the packed stride).
   const bool in_place = filter.h == 1 && filter.w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 &&
                         p.pad_w == 0 && in.h == out.h && in.w == out.w && in.c == w.stride;
+  if (in_place) bias_activations(input, static_cast<int>(pixels * in.c), scratch.biased.data());
+#ifdef TINYFIT_FAST_AVX512
+  // XNNPACK numerics: the tiles requantize their accumulators in registers.
   if (p.requant_scale) {
     const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
-    const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
     const int64_t per_batch = static_cast<int64_t>(out.h) * out.w;
     const auto zero_point = static_cast<int8_t>(-p.input_offset);
     for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
       const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
-      const uint8_t* x = reinterpret_cast<const uint8_t*>(input + first * in.c);
+      const uint8_t* x = scratch.biased.data() + first * in.c;
       int x_stride = in.c;
       if (!in_place) {
         for (int i = 0; i < count; ++i) {
@@ -176,20 +177,19 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
         x = scratch.patch.data();
         x_stride = w.stride;
       }
-      w.multiply_requantized(x, in_place, count, x_stride, init, p.requant_scale, rq, output + first * out.c, out.c);
-    }
-    return;
-  }
-  if (in_place) {
-    const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
-    for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
-      const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
-      w.multiply_signed(input + first * in.c, count, in.c, init, scratch.acc.data(), w.padded_rows);
-      for (int i = 0; i < count; ++i) finish(first + i, 0, scratch.acc.data() + i * w.padded_rows);
+      w.multiply_requantized(x, count, x_stride, init, p.requant_scale, rq, output + first * out.c, out.c);
     }
     return;
   }
 #endif
+  if (in_place) {
+    for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
+      const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
+      w.multiply(scratch.biased.data() + first * in.c, count, in.c, init, scratch.acc.data(), w.padded_rows);
+      for (int i = 0; i < count; ++i) finish(first + i, 0, scratch.acc.data() + i * w.padded_rows);
+    }
+    return;
+  }
   const auto zero_point = static_cast<int8_t>(-p.input_offset);
   for_each_pixel_product(p, in, input, filter, weights.int8, init, out, scratch, [&](int) { return zero_point; },
                          finish);

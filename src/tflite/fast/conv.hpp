@@ -11,6 +11,11 @@
 #include "tflite/fast/dot.hpp"
 #include "tflite/ref/kernel_types.hpp"
 
+// AVX-512 VBMI as well (vpermb): the depthwise "quads" kernel.
+#if defined(TINYFIT_FAST_AVX512) && defined(__AVX512VBMI__)
+#define TINYFIT_DEPTHWISE_QUADS 1
+#endif
+
 namespace tinyfit::tflite::fast {
 
 using ref::ConvParams;
@@ -28,12 +33,16 @@ void prepare_conv_weights(const Shape4& filter, const int8_t* weights, ConvWeigh
 // to unsigned and padded to the packed weights' stride), their int32 accumulators (padded_rows per
 // pixel) and the per-channel constant added to every accumulator (bias and zero-point correction).
 constexpr int kConvPixelBlock = 8;
+// A 1x1 convolution with stride 1 biases its whole input into `biased` instead (each pixel is its
+// own patch), one vector pass instead of a copy per pixel.
 struct ConvScratch {
   std::vector<uint8_t> patch;
+  std::vector<uint8_t> biased;
   std::vector<int32_t> acc;
   std::vector<int32_t> init;
-  void reserve(const ConvWeights& weights, const Shape4& /*out*/) {
+  void reserve(const ConvWeights& weights, const Shape4& filter, const Shape4& in) {
     patch.assign(static_cast<size_t>(kConvPixelBlock) * weights.int8.stride, 0);
+    if (filter.h == 1 && filter.w == 1 && in.c == weights.int8.stride) biased.assign(static_cast<size_t>(in.size()), 0);
     acc.assign(static_cast<size_t>(kConvPixelBlock) * weights.int8.padded_rows, 0);
     init.assign(static_cast<size_t>(weights.int8.padded_rows), 0);
   }
@@ -56,11 +65,17 @@ void conv_hybrid(const ConvParams& p, const Shape4& in, const int8_t* input, con
 // padded to 16], so that vpdpwssd on a sign-extended input lane adds exactly x * w; and each channel's
 // sum over the taps, which folds the input offset into the per-channel start value. Elsewhere
 // `prepared` stays empty and the kernel reads the filter as given.
+//
+// With AVX-512 VBMI too and a filter at most 4 wide without dilation along x, the filter is instead
+// stored as `quads`, [kh][channels padded to 16][4] bytes: the (up to 4) taps of a filter row side by
+// side in each int32 lane, so one vpdpbusd adds a whole filter row for 16 channels (against biased
+// inputs transposed the same way by one vpermb; see fast/depthwise_conv.cpp).
 struct DepthwiseWeights {
   int padded_c = 0;
   std::vector<int32_t> taps;
+  std::vector<int8_t> quads;
   std::vector<int32_t> tap_sums;
-  bool empty() const { return taps.empty(); }
+  bool empty() const { return taps.empty() && quads.empty(); }
 };
 void prepare_depthwise_weights(const ConvParams& p, const Shape4& filter, const int8_t* weights,
                                DepthwiseWeights* out);
@@ -75,8 +90,9 @@ constexpr int kDepthwiseMaxPixels = 12;
 struct DepthwiseScratch {
   std::vector<int32_t> acc;
   std::vector<int32_t> init;
-  std::vector<int32_t> widened;
-  std::vector<const void*> rows;  // the widened row of each filter row for the current output row
+  std::vector<int32_t> widened;     // quads: the same shape, each lane 4 biased input bytes
+  std::vector<uint8_t> row_bytes;  // quads: one biased input row of the block, [widened_cols + 3][16]
+  std::vector<const void*> rows;   // the widened row of each filter row for the current output row
   int widened_cols = 0, left_pad = 0;
   void reserve(const DepthwiseWeights& weights, const ConvParams& p, const Shape4& in, const Shape4& filter,
                const Shape4& out) {
@@ -89,6 +105,7 @@ struct DepthwiseScratch {
     const int last = (out.w - 1) * p.stride_w + (filter.w - 1) * p.dilation_w;  // widened column
     widened_cols = std::max(last + 1, left_pad + in.w);
     widened.assign(static_cast<size_t>(in.h + 1) * widened_cols * 16, 0);
+    if (!weights.quads.empty()) row_bytes.assign(static_cast<size_t>(widened_cols + 3) * 16, 0);
     rows.assign(static_cast<size_t>(filter.h), nullptr);
   }
 };

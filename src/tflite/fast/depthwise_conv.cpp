@@ -192,6 +192,109 @@ void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t
     }
   }
 }
+
+#ifdef TINYFIT_DEPTHWISE_QUADS
+// The quads kernel (see DepthwiseWeights::quads): per 16-channel block, each input row is biased to
+// unsigned bytes (zero-point padding included) and transposed so that lane c of position x holds the
+// bytes of pixels x .. x + 3 for channel c (one vpermb on a 64-byte load of 4 consecutive pixels).
+// An output pixel then takes one vpdpbusd per filter row: sum over the row's taps of (x + 128) * w.
+// Start = bias + (input_offset - 128) * sum_t w_t, so padding (the zero point) again adds nothing,
+// and the 4th byte of a 3-wide filter meets a zero weight.
+template <int N>
+void quad_chunk(const void* const* rows, int filter_h, int stride_w, const int8_t* w, int w_step,
+                const int32_t* start, int x0, const ChunkOutput& o) {
+  __m512i a[N];
+  const __m512i s = _mm512_loadu_si512(start);
+  for (int i = 0; i < N; ++i) a[i] = s;
+  for (int fy = 0; fy < filter_h; ++fy, w += w_step) {
+    const __m512i wv = _mm512_loadu_si512(w);
+    const __m512i* x = static_cast<const __m512i*>(rows[fy]) + x0 * stride_w;
+    for (int i = 0; i < N; ++i) a[i] = _mm512_dpbusd_epi32(a[i], _mm512_loadu_si512(x + i * stride_w), wv);
+  }
+  if (o.scale) {
+    const __m512 scale = _mm512_maskz_loadu_ps(o.mask, o.scale);
+    for (int i = 0; i < N; ++i) o.rq->store(a[i], scale, o.mask, o.dst + i * o.dst_step);
+    return;
+  }
+  for (int i = 0; i < N; ++i) _mm512_storeu_si512(o.acc + i * 16, a[i]);
+}
+
+using QuadChunkFn = void (*)(const void* const*, int, int, const int8_t*, int, const int32_t*, int, const ChunkOutput&);
+
+template <int... N>
+constexpr std::array<QuadChunkFn, sizeof...(N)> quad_chunk_table(std::integer_sequence<int, N...>) {
+  return {quad_chunk<N + 1>...};
+}
+constexpr auto kQuadChunks = quad_chunk_table(std::make_integer_sequence<int, kDepthwiseMaxPixels>());  // [N - 1]
+
+void depthwise_int8_quads(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter,
+                          const DepthwiseWeights& w, const int32_t* bias, const Shape4& out, int8_t* output,
+                          DepthwiseScratch& scratch) {
+  const int channels = out.c;
+  const int padded = w.padded_c;
+  const int cols = scratch.widened_cols, left = scratch.left_pad;
+  int32_t* __restrict init = scratch.init.data();
+  const int32_t correction = p.input_offset - kActivationBias;
+  for (int c = 0; c < channels; ++c) init[c] = (bias ? bias[c] : 0) + correction * w.tap_sums[static_cast<size_t>(c)];
+  auto* quads = reinterpret_cast<__m512i*>(scratch.widened.data());  // [in.h + 1][cols]
+  __m512i* pad_row = quads + static_cast<int64_t>(in.h) * cols;
+  uint8_t* bytes = scratch.row_bytes.data();                          // [cols + 3][16]
+  const void** row_ptrs = scratch.rows.data();
+  // vpermb index: byte 4c + k of the result is byte c of the k-th 16-byte pixel.
+  alignas(64) uint8_t transpose[64];
+  for (int j = 0; j < 64; ++j) transpose[j] = static_cast<uint8_t>((j % 4) * 16 + j / 4);
+  const __m512i index = _mm512_load_si512(transpose);
+  const auto biased_zero_point = static_cast<char>(static_cast<uint8_t>(-p.input_offset) ^ 0x80u);
+  const __m128i pad16 = _mm_set1_epi8(biased_zero_point);
+  const __m128i sign = _mm_set1_epi8(static_cast<char>(0x80));
+  const int chunks = (out.w + kDepthwiseMaxPixels - 1) / kDepthwiseMaxPixels;
+  const int chunk = (out.w + chunks - 1) / chunks;
+  int32_t* acc = scratch.acc.data();
+  const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
+  for (int x = 0; x < cols; ++x) _mm512_storeu_si512(pad_row + x, _mm512_set1_epi8(biased_zero_point));
+  for (int x = 0; x < cols + 3; ++x) _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes) + x, pad16);
+  for (int b = 0; b < out.n; ++b) {
+    for (int c = 0; c < channels; c += 16) {
+      const int lanes = std::min(16, channels - c);
+      const __mmask16 mask = lane_mask(lanes);
+      for (int y = 0; y < in.h; ++y) {
+        const int8_t* src = input + offset(in, b, y, 0, c);
+        auto* dst = reinterpret_cast<__m128i*>(bytes) + left;  // padding columns keep the zero point
+        for (int x = 0; x < in.w; ++x, src += in.c)
+          _mm_storeu_si128(dst + x, _mm_xor_si128(_mm_maskz_loadu_epi8(mask, src), sign));
+        __m512i* row = quads + static_cast<int64_t>(y) * cols;
+        for (int x = 0; x < cols; ++x)
+          _mm512_storeu_si512(row + x, _mm512_permutexvar_epi8(index, _mm512_loadu_si512(bytes + 16 * x)));
+      }
+      for (int oy = 0; oy < out.h; ++oy) {
+        for (int fy = 0; fy < filter.h; ++fy) {
+          const int iy = oy * p.stride_h - p.pad_h + fy * p.dilation_h;
+          row_ptrs[fy] = iy >= 0 && iy < in.h ? quads + static_cast<int64_t>(iy) * cols : pad_row;
+        }
+        for (int ox = 0; ox < out.w; ox += chunk) {
+          const int n = std::min(chunk, out.w - ox);
+          ChunkOutput o;
+          o.dst = output + offset(out, b, oy, ox, c);
+          o.dst_step = channels;
+          if (p.requant_scale) {
+            o.scale = p.requant_scale + c;
+            o.rq = &rq;
+            o.mask = mask;
+          } else {
+            o.acc = acc;
+          }
+          kQuadChunks[static_cast<size_t>(n - 1)](row_ptrs, filter.h, p.stride_w, w.quads.data() + 4 * c, 4 * padded,
+                                                  init + c, ox, o);
+          if (p.requant_scale) continue;
+          for (int i = 0; i < n; ++i)
+            requantize_row(acc + i * 16, lanes, p.multiplier + c, p.shift + c, true, p.output_offset, p.quant_min,
+                           p.quant_max, o.dst + i * channels);
+        }
+      }
+    }
+  }
+}
+#endif
 #endif
 
 }  // namespace
@@ -204,6 +307,20 @@ void prepare_depthwise_weights(const ConvParams& p, const Shape4& filter, const 
   const int channels = filter.c;
   const int taps = filter.h * filter.w;
   out->padded_c = (channels + 15) / 16 * 16;
+#ifdef TINYFIT_DEPTHWISE_QUADS
+  if (filter.w <= 4 && p.dilation_w == 1) {
+    out->quads.assign(static_cast<size_t>(filter.h) * out->padded_c * 4, 0);
+    out->tap_sums.assign(static_cast<size_t>(out->padded_c), 0);
+    for (int fy = 0; fy < filter.h; ++fy)
+      for (int fx = 0; fx < filter.w; ++fx)
+        for (int c = 0; c < channels; ++c) {
+          const int8_t v = weights[static_cast<int64_t>(fy * filter.w + fx) * channels + c];
+          out->quads[(static_cast<size_t>(fy) * out->padded_c + c) * 4 + fx] = v;
+          out->tap_sums[static_cast<size_t>(c)] += v;
+        }
+    return;
+  }
+#endif
   out->taps.assign(static_cast<size_t>(taps) * out->padded_c, 0);
   out->tap_sums.assign(static_cast<size_t>(out->padded_c), 0);
   for (int t = 0; t < taps; ++t)
@@ -221,6 +338,12 @@ void depthwise_conv_int8(const ConvParams& p, const Shape4& in, const int8_t* in
                          const int8_t* filter_data, const DepthwiseWeights& prepared, const int32_t* bias,
                          const Shape4& out, int8_t* output, DepthwiseScratch& scratch) {
 #ifdef TINYFIT_FAST_AVX512
+#ifdef TINYFIT_DEPTHWISE_QUADS
+  if (!prepared.quads.empty()) {
+    depthwise_int8_quads(p, in, input, filter, prepared, bias, out, output, scratch);
+    return;
+  }
+#endif
   if (!prepared.empty()) {
     depthwise_int8_prepared(p, in, input, filter, prepared, bias, out, output, scratch);
     return;

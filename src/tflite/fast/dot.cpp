@@ -33,7 +33,7 @@ struct TileRequant {
 
 template <int Vectors, int Blocks>
 void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps, const int32_t* start, int32_t* out,
-          int out_stride, uint32_t flip, const TileRequant* q) {
+          int out_stride, const TileRequant* q) {
   __m512i acc[Vectors][Blocks];
   for (int j = 0; j < Blocks; ++j) {
     const __m512i s = start ? _mm512_loadu_si512(start + j * kLanes) : _mm512_setzero_si512();
@@ -43,9 +43,9 @@ void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps
     __m512i wv[Blocks];
     for (int j = 0; j < Blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * kLanes * 4);
     for (int i = 0; i < Vectors; ++i) {
-      uint32_t quad;
+      int32_t quad;
       std::memcpy(&quad, x + static_cast<int64_t>(i) * x_stride + 4 * k, 4);
-      const __m512i xv = _mm512_set1_epi32(static_cast<int32_t>(quad ^ flip));
+      const __m512i xv = _mm512_set1_epi32(quad);
       for (int j = 0; j < Blocks; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], xv, wv[j]);
     }
   }
@@ -63,13 +63,12 @@ void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps
       _mm512_storeu_si512(out + static_cast<int64_t>(i) * out_stride + j * kLanes, acc[i][j]);
 }
 
-using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int32_t*, int32_t*, int, uint32_t,
+using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int32_t*, int32_t*, int,
                         const TileRequant*);
 
-// `flip` xors every 4-byte group of x (0x80808080: int8 activations biased on the fly). With `q`,
-// results are requantized to q's dst instead of stored to out.
+// With `q`, the results are requantized to q's dst instead of stored to out.
 void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int x_stride, const int32_t* start,
-                    int32_t* out, int out_stride, uint32_t flip, const TileRequant* q = nullptr);
+                    int32_t* out, int out_stride, const TileRequant* q = nullptr);
 
 template <int Vectors, int... Blocks>
 constexpr std::array<TileFn, sizeof...(Blocks)> tiles_for(std::integer_sequence<int, Blocks...>) {
@@ -156,7 +155,7 @@ void PackedInt8Matrix::pack(const int8_t* weights, int rows_, int cols_) {
 void PackedInt8Matrix::multiply(const uint8_t* x, int count, int x_stride, const int32_t* start, int32_t* out,
                                 int out_stride) const {
 #ifdef TINYFIT_FAST_AVX512
-  multiply_tiles(*this, x, count, x_stride, start, out, out_stride, 0);
+  multiply_tiles(*this, x, count, x_stride, start, out, out_stride);
 #else
   for (int i = 0; i < count; ++i) {
     const uint8_t* xi = x + static_cast<int64_t>(i) * x_stride;
@@ -178,22 +177,17 @@ void PackedInt8Matrix::multiply(const uint8_t* x, int count, int x_stride, const
 }
 
 #ifdef TINYFIT_FAST_AVX512
-void PackedInt8Matrix::multiply_signed(const int8_t* x, int count, int x_stride, const int32_t* start, int32_t* out,
-                                       int out_stride) const {
-  multiply_tiles(*this, reinterpret_cast<const uint8_t*>(x), count, x_stride, start, out, out_stride, 0x80808080u);
-}
-
-void PackedInt8Matrix::multiply_requantized(const uint8_t* x, bool x_signed, int count, int x_stride,
-                                            const int32_t* start, const float* scale, const Fp32Requant16& rq,
-                                            int8_t* dst, int dst_stride) const {
+void PackedInt8Matrix::multiply_requantized(const uint8_t* x, int count, int x_stride, const int32_t* start,
+                                            const float* scale, const Fp32Requant16& rq, int8_t* dst,
+                                            int dst_stride) const {
   const TileRequant q{&rq, scale, dst, dst_stride, rows};
-  multiply_tiles(*this, x, count, x_stride, start, nullptr, 0, x_signed ? 0x80808080u : 0u, &q);
+  multiply_tiles(*this, x, count, x_stride, start, nullptr, 0, &q);
 }
 
 namespace {
 
 void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int x_stride, const int32_t* start,
-                    int32_t* out, int out_stride, uint32_t flip, const TileRequant* q) {
+                    int32_t* out, int out_stride, const TileRequant* q) {
   const int steps = m.stride / 4;
   const int w_step = m.padded_rows * 4;
   for (int i = 0; i < count; i += kTileRows) {
@@ -206,7 +200,7 @@ void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int 
       if (q) tq = {q->rq, q->scale + r, q->dst + static_cast<int64_t>(i) * q->dst_stride + r, q->dst_stride, q->rows - r};
       kTiles[static_cast<size_t>(vectors - 1)][static_cast<size_t>(blocks - 1)](
           xi, x_stride, m.data.data() + r * 4, w_step, steps, start ? start + r : nullptr, q ? nullptr : oi + r,
-          out_stride, flip, q ? &tq : nullptr);
+          out_stride, q ? &tq : nullptr);
     }
   }
 }

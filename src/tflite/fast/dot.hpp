@@ -67,15 +67,10 @@ struct PackedInt8Matrix {
   // holds padded_rows values when given).
   void multiply(const uint8_t* x, int count, int x_stride, const int32_t* start, int32_t* out, int out_stride) const;
 #ifdef TINYFIT_FAST_AVX512
-  // The same for activations as they are (int8, `stride` long, no padding bytes): each 4-byte group is
-  // biased in a register (xor 0x80808080) on its way to the broadcast, so a 1x1 convolution reads its
-  // input pixels in place instead of copying them into biased patches.
-  void multiply_signed(const int8_t* x, int count, int x_stride, const int32_t* start, int32_t* out,
-                       int out_stride) const;
-  // multiply (x_signed: multiply_signed) with XNNPACK's fp32 requantization done on the accumulators
-  // in registers: dst[i * dst_stride + r] = requantize(sum * scale[r]) for r < rows.
-  void multiply_requantized(const uint8_t* x, bool x_signed, int count, int x_stride, const int32_t* start,
-                            const float* scale, const Fp32Requant16& rq, int8_t* dst, int dst_stride) const;
+  // multiply with XNNPACK's fp32 requantization done on the accumulators in registers:
+  // dst[i * dst_stride + r] = requantize(sum * scale[r]) for r < rows.
+  void multiply_requantized(const uint8_t* x, int count, int x_stride, const int32_t* start, const float* scale,
+                            const Fp32Requant16& rq, int8_t* dst, int dst_stride) const;
 #endif
 };
 
