@@ -38,9 +38,10 @@ void gather_patch(const ConvParams& p, const Shape4& in, const int8_t* input, co
         std::memset(dst, biased_pad, static_cast<size_t>(row_bytes));
         continue;
       }
-      std::memset(dst, biased_pad, static_cast<size_t>(first * in.c));
+      // (Most rows lie inside: no memset calls for empty edges, which cost more than the copy.)
+      if (first > 0) std::memset(dst, biased_pad, static_cast<size_t>(first * in.c));
       bias_activations(input + offset(in, b, iy, x0 + first, 0), (last - first) * in.c, dst + first * in.c);
-      std::memset(dst + last * in.c, biased_pad, static_cast<size_t>((filter.w - last) * in.c));
+      if (last < filter.w) std::memset(dst + last * in.c, biased_pad, static_cast<size_t>((filter.w - last) * in.c));
       continue;
     }
     for (int fx = 0; fx < filter.w; ++fx) {
