@@ -94,6 +94,50 @@ TEST(KwsCli, PruningReachesTheFileAndTheJson) {
   fs::remove_all(out);
 }
 
+TEST(KwsCli, DistillsFromATeacherFileOnTheSameFeatures) {
+  if (!fs::exists(data_root() / "kws_splits")) GTEST_SKIP() << "no speech-commands data at " << data_root();
+  const fs::path out = fs::temp_directory_path() / ("tinyfit_kws_distill_" + std::to_string(::getpid()));
+  const std::string tiny = "-q kws --version a --epochs 1 --family residual --channels 4 --blocks 1 --expansion 2 "
+                           "--coeff 10 --stem-kernel 3x3 --stem-stride 2x2 ";
+  const auto t = run_cli(tiny + "--out " + (out / "teacher").string() + data_flag());
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const fs::path teacher = out / "teacher" / "kws_a.tflite";
+  const auto r = run_cli(tiny + "--teacher " + teacher.string() + " --distill-alpha 0.7 --distill-temperature 3 --out " +
+                         (out / "student").string() + data_flag());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(std::ifstream(out / "student" / "kws_a.json"));
+  EXPECT_EQ(j["distillation"]["teacher"], teacher.string());
+  EXPECT_EQ(j["distillation"]["alpha"], 0.7);
+  EXPECT_EQ(j["distillation"]["temperature"], 3.0);
+  const auto tj = nlohmann::json::parse(std::ifstream(out / "teacher" / "kws_a.json"));
+  EXPECT_EQ(j["distillation"]["teacher_val_accuracy"], tj["val"]["accuracy_int8"]);  // the same file on the same clips
+  EXPECT_TRUE(tj["distillation"].is_null());
+  // A teacher on other features (log-mel, the default) is refused before any training, naming both.
+  const auto bad = run_cli("-q kws --version a --epochs 1 --teacher " + teacher.string() + " --out " +
+                           (out / "bad").string() + data_flag());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("MFCC"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("log-mel"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(out / "bad" / "kws_a.json"));
+  fs::remove_all(out);
+}
+
+TEST(KwsCli, BadDistillationFlagsGiveOneErrorLine) {
+  const fs::path junk = fs::temp_directory_path() / ("tinyfit_kws_junk_" + std::to_string(::getpid()) + ".tflite");
+  std::ofstream(junk) << "not a model";
+  const std::pair<std::string, std::string> cases[] = {{"--distill-alpha 0.5", "--teacher"},
+                                                       {"--teacher /nonexistent.tflite", "--teacher"},
+                                                       {"--teacher " + junk.string(), junk.filename().string()},
+                                                       {"--teacher " + junk.string() + " --distill-alpha 2", "--distill-alpha"}};
+  for (const auto& [flags, named] : cases) {
+    const auto r = run_cli("-q kws --version a --epochs 1 --out /tmp/tinyfit_kws_cli_bad " + flags + data_flag());
+    EXPECT_NE(r.exit_code, 0) << flags;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << flags << ": " << r.err;
+    EXPECT_NE(r.err.find(named), std::string::npos) << flags << ": " << r.err;
+  }
+  fs::remove(junk);
+}
+
 TEST(KwsCli, BadPruningFlagsGiveOneErrorLine) {
   const std::pair<std::string, std::string> cases[] = {
       {"--sparsity 1.5", "--sparsity"}, {"--prune-begin 0.8 --prune-end 0.5", "--prune-begin"}, {"--prune-layers some", "--prune-layers"}};
