@@ -136,6 +136,7 @@ std::string design_table(const RunSet& runs) {
     if (run.blocks) arch += (arch.empty() ? "" : ", ") + *run.blocks + " blocks";
     if (run.expansion) arch += (arch.empty() ? "" : ", ") + std::string("expansion ") + *run.expansion;
     if (run.quantization) arch += (arch.empty() ? "" : ", ") + *run.quantization;
+    if (run.distilled) arch += (arch.empty() ? "" : ", ") + *run.distilled;
     s += "<tr><td><span class=\"tag v" + v + "\">kws_" + v + "</span></td><td>" + escape(pipeline_text(run.features)) +
          " → <b>" + escape(input_text(run)) + "</b>" + (arch.empty() ? "" : "<div class=\"small\">" + escape(arch) + "</div>") +
          "</td><td>" + escape(kws_training_cell(run)) + "</td><td>" + compression_text(run, derived) + "</td></tr>\n";

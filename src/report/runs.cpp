@@ -191,6 +191,11 @@ KwsRun load_kws_run(const fs::path& json_file, const fs::path& runs_dir) {
   run.blocks = f.opt_display("blocks");
   run.expansion = f.opt_display("expansion");
   run.quantization = f.opt_display("quantization");
+  if (const auto teacher = f.opt_text("distillation.teacher")) {
+    const auto alpha = f.opt_display("distillation.alpha"), temperature = f.opt_display("distillation.temperature");
+    run.distilled = "distilled from " + fs::path(*teacher).filename().string() + " (alpha " + alpha.value_or("?") +
+                    ", T " + temperature.value_or("?") + ")";
+  }
   return run;
 }
 

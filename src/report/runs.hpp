@@ -90,6 +90,7 @@ struct KwsRun : RunCommon {
   std::vector<std::vector<double>> confusion;  // [true][predicted]
   std::vector<std::string> labels;
   std::optional<std::string> channels, blocks, expansion, quantization;  // shown as written
+  std::optional<std::string> distilled;  // "distilled from kws_c.tflite.zlib (alpha 0.5, T 4)"
   std::optional<LatencyRun> latency;
 };
 

@@ -101,6 +101,21 @@ TEST(ReportRuns, CompressionStepsAreReadInOrder) {
   EXPECT_EQ(std::find(b.missing_keys.begin(), b.missing_keys.end(), "compression"), b.missing_keys.end());
 }
 
+TEST(ReportRuns, DistillationIsDescribedWhenTheRunHadATeacher) {
+  const fs::path dir = scratch("distillation");
+  copy_fixtures(dir);
+  nlohmann::json j = read_json(dir / "kws_b.json");
+  j["distillation"] = nullptr;  // what kws writes without --teacher
+  write_text(dir / "kws_b.json", j.dump());
+  EXPECT_FALSE(report::load_kws_run(dir / "kws_b.json", dir).distilled.has_value());
+  j["distillation"] = {{"teacher", "/runs/c/kws_c.tflite.zlib"}, {"alpha", 0.5}, {"temperature", 4.0},
+                       {"teacher_val_accuracy", 97.625}};
+  write_text(dir / "kws_b.json", j.dump());
+  const report::KwsRun b = report::load_kws_run(dir / "kws_b.json", dir);
+  ASSERT_TRUE(b.distilled.has_value());
+  EXPECT_EQ(*b.distilled, "distilled from kws_c.tflite.zlib (alpha 0.5, T 4)");
+}
+
 TEST(ReportRuns, MalformedJsonNamesTheFile) {
   const fs::path dir = scratch("malformed");
   copy_fixtures(dir);
