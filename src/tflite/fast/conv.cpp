@@ -166,9 +166,11 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
     const auto zero_point = static_cast<int8_t>(-p.input_offset);
     for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
       const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
-      const uint8_t* x = scratch.biased.data() + first * in.c;
+      const uint8_t* x = nullptr;
       int x_stride = in.c;
-      if (!in_place) {
+      if (in_place) {
+        x = scratch.biased.data() + first * in.c;
+      } else {
         for (int i = 0; i < count; ++i) {
           const int64_t pixel = first + i;
           const int64_t within = pixel % per_batch;

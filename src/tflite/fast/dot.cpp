@@ -1,11 +1,11 @@
 #include "tflite/fast/dot.hpp"
 
-#include "tflite/fast/requantize.hpp"
-
 #include <algorithm>
 #include <array>
-#include <utility>
 #include <cstring>
+#include <utility>
+
+#include "tflite/fast/requantize.hpp"
 
 
 namespace tinyfit::tflite::fast {
@@ -19,9 +19,6 @@ constexpr int kTileRows = 4;   // activation vectors per tile
 constexpr int kTileBlocks = 5; // 16-row blocks of weights per tile: 4 x 5 accumulators + 5 weight
                                // vectors + 1 broadcast stay in the 32 registers
 
-// One tile: `Vectors` activation vectors x `Blocks` 16-row blocks of weights, over all columns.
-// Each step loads Blocks weight vectors (4 columns each) and reuses them for every activation
-// vector, whose 4 bytes are broadcast to all lanes.
 // Where a tile's results go when they are requantized in registers (pointers at the tile's first
 // row and pixel; rows: how many of its rows are real).
 struct TileRequant {
@@ -30,6 +27,11 @@ struct TileRequant {
   int8_t* dst;
   int dst_stride, rows;
 };
+
+// One tile: `Vectors` activation vectors x `Blocks` 16-row blocks of weights, over all columns.
+// Each step loads Blocks weight vectors (4 columns each) and reuses them for every activation
+// vector, whose 4 bytes are broadcast to all lanes. The sums go to `out`, or with `q` through
+// XNNPACK's requantization to q->dst.
 
 template <int Vectors, int Blocks>
 void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps, const int32_t* start, int32_t* out,
@@ -193,14 +195,18 @@ void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int 
   for (int i = 0; i < count; i += kTileRows) {
     const int vectors = std::min(kTileRows, count - i);
     const uint8_t* xi = x + static_cast<int64_t>(i) * x_stride;
-    int32_t* oi = q ? nullptr : out + static_cast<int64_t>(i) * out_stride;
     for (int r = 0; r < m.padded_rows; r += kTileBlocks * kLanes) {
       const int blocks = std::min(kTileBlocks, (m.padded_rows - r) / kLanes);
+      int32_t* o = nullptr;
       TileRequant tq{};
-      if (q) tq = {q->rq, q->scale + r, q->dst + static_cast<int64_t>(i) * q->dst_stride + r, q->dst_stride, q->rows - r};
+      if (q) {
+        tq = {q->rq, q->scale + r, q->dst + static_cast<int64_t>(i) * q->dst_stride + r, q->dst_stride, q->rows - r};
+      } else {
+        o = out + static_cast<int64_t>(i) * out_stride + r;
+      }
       kTiles[static_cast<size_t>(vectors - 1)][static_cast<size_t>(blocks - 1)](
-          xi, x_stride, m.data.data() + r * 4, w_step, steps, start ? start + r : nullptr, q ? nullptr : oi + r,
-          out_stride, q ? &tq : nullptr);
+          xi, x_stride, m.data.data() + r * 4, w_step, steps, start ? start + r : nullptr, o, out_stride,
+          q ? &tq : nullptr);
     }
   }
 }
