@@ -2,6 +2,7 @@
 // clips (validation for the checkpoint) -> float32 and full-int8 export with tinyfit's writer ->
 // evaluation of the WRITTEN files with tinyfit's interpreter on the 800 test clips -> one line per
 // constraint, kws_<v>.tflite (+ .tflite.zlib when smaller) and kws_<v>.json.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -224,13 +225,17 @@ Settings settings_for(const Version& v, const KwsArgs& args) {
 }
 
 // The --teacher file, read now (before minutes of featurising) and checked against the student's
-// features when it carries tinyfit's metadata.
+// features and label order when it carries tinyfit's metadata (its input and output sizes are
+// checked in any case, by the training job).
 tflite::ModelDef load_teacher(const std::string& path, const dsp::FeatureOptions& features) {
   tflite::ModelDef teacher = tflite::read_model_file(path);
   const auto meta = tflite::find_metadata(teacher, path);
   if (meta && meta->features && meta->features->describe() != features.describe())
     throw Error("--teacher " + path + " was trained on " + meta->features->describe() + ", the student on " +
                 features.describe() + " (give the teacher's feature flags)");
+  if (meta && !meta->labels.empty() &&
+      !std::equal(meta->labels.begin(), meta->labels.end(), data::kKeywords.begin(), data::kKeywords.end()))
+    throw Error("--teacher " + path + " orders its outputs differently from the keywords the student learns");
   return teacher;
 }
 

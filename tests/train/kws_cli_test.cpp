@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include "cli/run_cli.hpp"
+#include "tflite/metadata.hpp"
+#include "tflite/reader.hpp"
+#include "tflite/writer.hpp"
 
 namespace {
 
@@ -119,6 +122,16 @@ TEST(KwsCli, DistillsFromATeacherFileOnTheSameFeatures) {
   EXPECT_NE(bad.err.find("MFCC"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("log-mel"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(out / "bad" / "kws_a.json"));
+  // So is a teacher whose outputs are in another keyword order.
+  tinyfit::tflite::ModelDef shuffled = tinyfit::tflite::read_model_file(teacher);
+  auto meta = *tinyfit::tflite::find_metadata(shuffled, teacher.string());
+  std::swap(meta.labels[0], meta.labels[1]);
+  tinyfit::tflite::set_metadata(shuffled, meta);
+  const fs::path shuffled_file = out / "shuffled.tflite";
+  tinyfit::tflite::write_model_file(shuffled, shuffled_file);
+  const auto order = run_cli(tiny + "--teacher " + shuffled_file.string() + " --out " + (out / "bad").string() + data_flag());
+  EXPECT_NE(order.exit_code, 0);
+  EXPECT_NE(order.err.find("orders its outputs differently"), std::string::npos) << order.err;
   fs::remove_all(out);
 }
 
