@@ -30,39 +30,53 @@ struct TileRequant {
 
 // One tile: `Vectors` activation vectors x `Blocks` 16-row blocks of weights, over all columns.
 // Each step loads Blocks weight vectors (4 columns each) and reuses them for every activation
-// vector, whose 4 bytes are broadcast to all lanes. The sums go to `out`, or with `q` through
-// XNNPACK's requantization to q->dst.
-
-template <int Vectors, int Blocks>
+// vector, whose 4 bytes are broadcast to all lanes. With `Half`, the last block holds at most 8 real
+// rows and runs on 256-bit vectors (half the work where a 512-bit operation is two 256-bit ones, e.g.
+// 24 output channels). The sums go to `out`, or with `q` through XNNPACK's requantization to q->dst.
+template <int Vectors, int Blocks, bool Half>
 void tile(const uint8_t* x, int x_stride, const int8_t* w, int w_step, int steps, const int32_t* start, int32_t* out,
           int out_stride, const TileRequant* q) {
-  __m512i acc[Vectors][Blocks];
-  for (int j = 0; j < Blocks; ++j) {
+  constexpr int Full = Half ? Blocks - 1 : Blocks;
+  __m512i acc[Vectors][Full > 0 ? Full : 1];
+  __m256i half[Vectors];
+  for (int j = 0; j < Full; ++j) {
     const __m512i s = start ? _mm512_loadu_si512(start + j * kLanes) : _mm512_setzero_si512();
     for (int i = 0; i < Vectors; ++i) acc[i][j] = s;
   }
+  if constexpr (Half) {
+    const __m256i s = start ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(start + Full * kLanes))
+                            : _mm256_setzero_si256();
+    for (int i = 0; i < Vectors; ++i) half[i] = s;
+  }
   for (int k = 0; k < steps; ++k, w += w_step) {
-    __m512i wv[Blocks];
-    for (int j = 0; j < Blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * kLanes * 4);
+    __m512i wv[Full > 0 ? Full : 1];
+    for (int j = 0; j < Full; ++j) wv[j] = _mm512_loadu_si512(w + j * kLanes * 4);
+    __m256i wh{};
+    if constexpr (Half) wh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + Full * kLanes * 4));
     for (int i = 0; i < Vectors; ++i) {
       int32_t quad;
       std::memcpy(&quad, x + static_cast<int64_t>(i) * x_stride + 4 * k, 4);
       const __m512i xv = _mm512_set1_epi32(quad);
-      for (int j = 0; j < Blocks; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], xv, wv[j]);
+      for (int j = 0; j < Full; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], xv, wv[j]);
+      if constexpr (Half) half[i] = _mm256_dpbusd_epi32(half[i], _mm512_castsi512_si256(xv), wh);
     }
   }
   if (q) {
     for (int j = 0; j < Blocks; ++j) {
       const __mmask16 mask = lane_mask(q->rows - j * kLanes);
       const __m512 scale = _mm512_maskz_loadu_ps(mask, q->scale + j * kLanes);
-      for (int i = 0; i < Vectors; ++i)
-        q->rq->store(acc[i][j], scale, mask, q->dst + static_cast<int64_t>(i) * q->dst_stride + j * kLanes);
+      for (int i = 0; i < Vectors; ++i) {
+        const __m512i a = j < Full ? acc[i][j] : _mm512_zextsi256_si512(half[i]);
+        q->rq->store(a, scale, mask, q->dst + static_cast<int64_t>(i) * q->dst_stride + j * kLanes);
+      }
     }
     return;
   }
-  for (int i = 0; i < Vectors; ++i)
-    for (int j = 0; j < Blocks; ++j)
-      _mm512_storeu_si512(out + static_cast<int64_t>(i) * out_stride + j * kLanes, acc[i][j]);
+  for (int i = 0; i < Vectors; ++i) {
+    int32_t* o = out + static_cast<int64_t>(i) * out_stride;
+    for (int j = 0; j < Full; ++j) _mm512_storeu_si512(o + j * kLanes, acc[i][j]);
+    if constexpr (Half) _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + Full * kLanes), half[i]);
+  }
 }
 
 using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int32_t*, int32_t*, int,
@@ -72,18 +86,19 @@ using TileFn = void (*)(const uint8_t*, int, const int8_t*, int, int, const int3
 void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int x_stride, const int32_t* start,
                     int32_t* out, int out_stride, const TileRequant* q = nullptr);
 
-template <int Vectors, int... Blocks>
+template <bool Half, int Vectors, int... Blocks>
 constexpr std::array<TileFn, sizeof...(Blocks)> tiles_for(std::integer_sequence<int, Blocks...>) {
-  return {tile<Vectors, Blocks + 1>...};
+  return {tile<Vectors, Blocks + 1, Half>...};
 }
 
-template <int... Vectors>
+template <bool Half, int... Vectors>
 constexpr auto tile_table(std::integer_sequence<int, Vectors...>) {
-  return std::array{tiles_for<Vectors + 1>(std::make_integer_sequence<int, kTileBlocks>())...};
+  return std::array{tiles_for<Half, Vectors + 1>(std::make_integer_sequence<int, kTileBlocks>())...};
 }
 
-// kTiles[vectors - 1][blocks - 1]
-constexpr auto kTiles = tile_table(std::make_integer_sequence<int, kTileRows>());
+// kTiles[vectors - 1][blocks - 1]; kHalfTiles: the same with a last block of at most 8 rows.
+constexpr auto kTiles = tile_table<false>(std::make_integer_sequence<int, kTileRows>());
+constexpr auto kHalfTiles = tile_table<true>(std::make_integer_sequence<int, kTileRows>());
 
 #else
 
@@ -204,7 +219,10 @@ void multiply_tiles(const PackedInt8Matrix& m, const uint8_t* x, int count, int 
       } else {
         o = out + static_cast<int64_t>(i) * out_stride + r;
       }
-      kTiles[static_cast<size_t>(vectors - 1)][static_cast<size_t>(blocks - 1)](
+      // A last block with at most 8 real rows (of the matrix) runs at half width.
+      const bool half = r + blocks * kLanes >= m.padded_rows && m.rows - (m.padded_rows - kLanes) <= kLanes / 2;
+      const auto& table = half ? kHalfTiles : kTiles;
+      table[static_cast<size_t>(vectors - 1)][static_cast<size_t>(blocks - 1)](
           xi, x_stride, m.data.data() + r * 4, w_step, steps, start ? start + r : nullptr, o, out_stride,
           q ? &tq : nullptr);
     }
