@@ -95,6 +95,8 @@ struct KwsArgs {
   std::string prune_layers = "all";
   std::string teacher;
   double distill_alpha = 0.5, distill_temperature = 4.0;
+  double noise_prob = 0.0;
+  std::string noise_snr = "10:40";
   bool no_augment = false;
   dsp::FeatureOptions features;  // flags given by the user; --coeff / --bins default per version
   const CLI::App* cmd = nullptr;  // to tell flags given from defaults
@@ -109,6 +111,14 @@ std::array<int, 2> parse_pair(const std::string& flag, const std::string& text) 
   if (n == 1) return {a, a};
   if (n == 3 && x == 'x' && a > 0 && b > 0) return {a, b};
   throw Error("invalid " + flag + " '" + text + "' (use HxW, e.g. 3x3)");
+}
+
+// "10:40" -> {10, 40} (dB, low <= high).
+std::array<double, 2> parse_range(const std::string& flag, const std::string& text) {
+  double a = 0.0, b = 0.0;
+  char colon = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%lf%c%lf%c", &a, &colon, &b, &extra) == 3 && colon == ':' && a <= b) return {a, b};
+  throw Error("invalid " + flag + " '" + text + "' (use LOW:HIGH in dB, e.g. 10:40)");
 }
 
 const Version& find_version(const std::string& name) {
@@ -207,6 +217,10 @@ Settings settings_for(const Version& v, const KwsArgs& args) {
   t.threads = args.threads;
   s.job.augment_enabled = !args.no_augment;
   s.job.augment.gain_db = args.gain_db >= 0.0 ? args.gain_db : d.gain_db;
+  s.job.augment.noise_prob = args.noise_prob;
+  const auto snr = parse_range("--noise-snr", args.noise_snr);
+  s.job.augment.noise_snr_low = snr[0];
+  s.job.augment.noise_snr_high = snr[1];
   s.job.qat_epochs = args.qat_epochs >= 0 ? args.qat_epochs : d.qat_epochs;
   s.job.qat_lr = args.qat_lr;
   s.job.pruning.sparsity = args.sparsity >= 0.0 ? args.sparsity : d.sparsity;
@@ -260,6 +274,12 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
   auto features_of = [&](data::Split s) { return dsp::split_features(root, s, features, cache).features; };
   const dsp::SplitFeatures train_f = features_of(data::Split::Train), val_f = features_of(data::Split::Val),
                            test_f = features_of(data::Split::Test);
+  // Noise augmentation works on the waveforms: the training clips stay in memory (~410 MB).
+  data::ClipSet train_clips;
+  if (job.augment_enabled && job.augment.noise_prob > 0.0) {
+    train_clips = data::load_clips(data::read_split(root, data::Split::Train));
+    settings.job.train_clips = &train_clips;
+  }
   // What an all-zero clip gives: the frames a time shift moves in.
   std::vector<float> silence_map(extractor.output_size());
   extractor.compute(std::vector<float>(data::kClipSamples, 0.0f), silence_map);
@@ -330,6 +350,8 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
       {"training", {{"seed", args.seed}, {"epochs", job.trainer.epochs}, {"batch", args.batch}, {"lr", args.lr},
                     {"weight_decay", args.weight_decay}, {"label_smoothing", args.label_smoothing},
                     {"augment", !args.no_augment}, {"best_epoch", r.training.best_epoch},
+                    {"noise_prob", job.augment.noise_prob},
+                    {"noise_snr_db", {job.augment.noise_snr_low, job.augment.noise_snr_high}},
                     {"seconds", r.training.seconds}, {"val_accuracy_float", r.val_accuracy},
                     {"val_accuracy_folded", r.val_accuracy_folded}, {"gain_db", job.augment.gain_db},
                     {"history", history_json(r.training)}, {"qat_epochs", job.qat_epochs}, {"qat_lr", job.qat_lr},
@@ -357,6 +379,9 @@ void run_kws(const KwsArgs& args, const GlobalOptions& global) {
       std::printf("pruned     %.1f %% of the %s weights are zero (target %.0f %%, steps %.0f-%.0f %% of the training)\n",
                   100.0 * r.sparsity, job.prune_depthwise ? "non-stem" : "pointwise and classifier",
                   100.0 * job.pruning.sparsity, 100.0 * job.pruning.begin, 100.0 * job.pruning.end);
+    if (job.augment_enabled && job.augment.noise_prob > 0.0)
+      std::printf("noise      white noise on %.0f %% of the training clips, SNR %g-%g dB\n", 100.0 * job.augment.noise_prob,
+                  job.augment.noise_snr_low, job.augment.noise_snr_high);
     if (job.teacher)
       std::printf("distilled  from %s (val %.2f %%), alpha %.2f, temperature %.1f\n", args.teacher.c_str(), val_teacher,
                   job.trainer.distill.alpha, job.trainer.distill.temperature);
@@ -408,8 +433,14 @@ void add_kws_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--weight-decay", args->weight_decay, "AdamW decoupled weight decay")->capture_default_str();
   cmd->add_option("--label-smoothing", args->label_smoothing, "Cross-entropy label smoothing")->capture_default_str();
   cmd->add_option("--threads", args->threads, "LibTorch threads (fixed for reproducibility; on a busy machine a second thread's waits made epochs up to 4x slower)")->capture_default_str();
-  cmd->add_flag("--no-augment", args->no_augment, "No time shift, gain or SpecAugment");
+  cmd->add_flag("--no-augment", args->no_augment, "No time shift, gain, noise or SpecAugment");
   cmd->add_option("--gain-db", args->gain_db, "Random waveform gain of up to +-N dB (log-mel features only; default: per version)");
+  cmd->add_option("--noise-prob", args->noise_prob,
+                  "Additive white noise on the waveform of this fraction of the training clips in every batch (their "
+                  "features are computed afresh; 0: off)")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--noise-snr", args->noise_snr, "Signal-to-noise ratio range of the added noise, LOW:HIGH dB")
+      ->capture_default_str();
   cmd->add_option("--qat-epochs", args->qat_epochs,
                   "Quantization-aware fine-tuning epochs after the float training; the int8 file is the QAT one when it is "
                   "better on validation than post-training quantization (default: per version)");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include <torch/utils.h>
 
@@ -65,6 +67,32 @@ torch::Tensor augment(const torch::Tensor& x, const torch::Tensor& silence, floa
   return torch::where(time | freq, torch::full({}, fill), y);
 }
 
+// Features of the batch's clips, a random `prob` of them with white noise added to the waveform at
+// an SNR uniform in [low, high] dB; the others are the cached rows. Draws from LibTorch's seeded
+// generator, so a run is reproducible.
+torch::Tensor noisy_inputs(const torch::Tensor& idx, const Dataset& train, const data::ClipSet& clips,
+                           const dsp::FeatureExtractor& extractor, const KwsAugmentOptions& a) {
+  torch::Tensor x = train.inputs.index_select(0, idx);
+  const int64_t b = idx.size(0);
+  const torch::Tensor noisy = torch::rand({b}) < a.noise_prob;
+  const torch::Tensor snr_db = a.noise_snr_low + torch::rand({b}) * (a.noise_snr_high - a.noise_snr_low);
+  std::vector<float> audio(data::kClipSamples);
+  for (int64_t i = 0; i < b; ++i) {
+    if (!noisy[i].item<bool>()) continue;
+    const std::span<const float> clip = clips.clip(static_cast<size_t>(idx[i].item<int64_t>()));
+    double energy = 0.0;
+    for (float v : clip) energy += static_cast<double>(v) * v;
+    const double rms = std::sqrt(energy / static_cast<double>(clip.size()));
+    const torch::Tensor noise = torch::randn({static_cast<int64_t>(clip.size())});
+    if (rms == 0.0) continue;  // silence: no SNR to speak of (the draw above keeps the stream aligned)
+    const auto sigma = static_cast<float>(rms / std::pow(10.0, snr_db[i].item<double>() / 20.0));
+    const float* n = noise.data_ptr<float>();
+    for (size_t k = 0; k < clip.size(); ++k) audio[k] = clip[k] + sigma * n[k];
+    extractor.compute(audio, std::span<float>(x[i].data_ptr<float>(), extractor.output_size()));
+  }
+  return x;
+}
+
 }  // namespace
 
 KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::SplitFeatures& val_features,
@@ -95,6 +123,18 @@ KwsJobResult train_kws(const dsp::SplitFeatures& train_features, const dsp::Spli
   const torch::Tensor silence_row = torch::tensor(silence).unsqueeze(0);
   const bool log_mel = features.resize == 0 && features.num_coefficients == 0;
   BatchHooks hooks;
+  std::optional<dsp::FeatureExtractor> extractor;
+  if (options.augment_enabled && options.augment.noise_prob > 0.0) {
+    const data::ClipSet* clips = options.train_clips;
+    if (!clips || clips->size() != train_features.size())
+      throw Error("kws training: noise augmentation needs the " + std::to_string(train_features.size()) +
+                  " training clips' waveforms");
+    if (clips->keys != train_features.keys) throw Error("kws training: the clips are not in the training features' order");
+    extractor.emplace(features, data::kClipSampleRate, data::kClipSamples);
+    if (extractor->output_size() != static_cast<size_t>(train_features.rows) * train_features.cols)
+      throw Error("kws training: the feature options do not give the training features' shape");
+    hooks.inputs = [&, clips](const torch::Tensor& idx) { return noisy_inputs(idx, train, *clips, *extractor, options.augment); };
+  }
   if (options.augment_enabled)
     hooks.augment = [&](const torch::Tensor& x) { return augment(x, silence_row, r.input_mean, log_mel, options.augment); };
   std::optional<TfliteTeacher> teacher;

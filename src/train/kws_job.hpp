@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "data/speech_commands.hpp"
 #include "dsp/features.hpp"
 #include "dsp/split_features.hpp"
 #include "models/kws_arch.hpp"
@@ -23,6 +24,11 @@ struct KwsAugmentOptions {
   // Waveform gain, uniform in [-n, n] dB. Exact on log-mel features (ln(g * mel + 1e-6) from
   // ln(mel + 1e-6)); ignored for MFCC and resized |STFT|, whose columns mix the bins.
   double gain_db = 0.0;
+  // Additive white Gaussian noise on the waveform of this fraction of each batch's clips, at a
+  // signal-to-noise ratio (to the clip's RMS) uniform in [noise_snr_low, noise_snr_high] dB; those
+  // clips' features are computed afresh (needs KwsJobOptions::train_clips). 0: off.
+  double noise_prob = 0.0;
+  double noise_snr_low = 10.0, noise_snr_high = 40.0;
 };
 
 struct KwsJobOptions {
@@ -42,6 +48,8 @@ struct KwsJobOptions {
   // run by tinyfit's interpreter on each augmented batch (train/tflite_teacher.hpp); weights in
   // trainer.distill. Without a teacher, trainer.distill is ignored.
   std::optional<tflite::ModelDef> teacher;
+  // The training clips' waveforms, in the order of the training features (noise augmentation only).
+  const data::ClipSet* train_clips = nullptr;
 };
 
 struct KwsJobResult {

@@ -145,7 +145,7 @@ TrainResult fit(torch::nn::Module& module, const Forward& forward, const Dataset
     int batches = 0;
     for (int64_t begin = 0; begin < train.size(); begin += o.batch_size) {
       const torch::Tensor idx = index.slice(0, begin, std::min(train.size(), begin + o.batch_size));
-      torch::Tensor inputs = train.inputs.index_select(0, idx);
+      torch::Tensor inputs = hooks.inputs ? hooks.inputs(idx) : train.inputs.index_select(0, idx);
       if (hooks.augment) inputs = hooks.augment(inputs);
       const torch::Tensor out = forward(inputs), targets = train.targets.index_select(0, idx);
       torch::Tensor loss;

@@ -28,8 +28,13 @@ using StepHook = std::function<void(int64_t step)>;
 // without gradient. The loss then mixes in the teacher's softened distribution (TrainerOptions::distill).
 using Teacher = std::function<torch::Tensor(const torch::Tensor&)>;
 
+// A training batch's inputs for the given row indices [B] (int64) of the training set, made
+// afresh (e.g. features of noisy waveforms); fit() uses train.inputs' rows when this is empty.
+using BatchInputs = std::function<torch::Tensor(const torch::Tensor& indices)>;
+
 // What fit() calls on every training batch besides the model; each may be empty.
 struct BatchHooks {
+  BatchInputs inputs;
   Augment augment;
   StepHook after_step;
   Teacher teacher;

@@ -135,6 +135,25 @@ TEST(KwsCli, DistillsFromATeacherFileOnTheSameFeatures) {
   fs::remove_all(out);
 }
 
+TEST(KwsCli, NoiseAugmentationReachesTheJson) {
+  if (!fs::exists(data_root() / "kws_splits")) GTEST_SKIP() << "no speech-commands data at " << data_root();
+  const fs::path out = fs::temp_directory_path() / ("tinyfit_kws_noise_" + std::to_string(::getpid()));
+  const auto r = run_cli("-q kws --version a --epochs 1 --family residual --channels 4 --blocks 1 --expansion 2 "
+                         "--coeff 10 --stem-kernel 3x3 --stem-stride 2x2 --noise-prob 0.5 --noise-snr 5:20 --out " +
+                         out.string() + data_flag());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(std::ifstream(out / "kws_a.json"));
+  EXPECT_EQ(j["training"]["noise_prob"], 0.5);
+  EXPECT_EQ(j["training"]["noise_snr_db"], nlohmann::json::array({5.0, 20.0}));
+  fs::remove_all(out);
+  for (const std::string flags : {"--noise-snr 20:5", "--noise-snr loud", "--noise-prob 2"}) {
+    const auto bad = run_cli("-q kws --version a --epochs 1 --out /tmp/tinyfit_kws_cli_bad " + flags + data_flag());
+    EXPECT_NE(bad.exit_code, 0) << flags;
+    EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << flags << ": " << bad.err;
+    EXPECT_NE(bad.err.find("--noise"), std::string::npos) << flags << ": " << bad.err;
+  }
+}
+
 TEST(KwsCli, BadDistillationFlagsGiveOneErrorLine) {
   const fs::path junk = fs::temp_directory_path() / ("tinyfit_kws_junk_" + std::to_string(::getpid()) + ".tflite");
   std::ofstream(junk) << "not a model";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "core/error.hpp"
@@ -146,6 +147,59 @@ TEST(KwsJob, SameSeedSameBytes) {
   const auto a = bytes(5);
   EXPECT_EQ(a, bytes(5));
   EXPECT_NE(a, bytes(6));
+}
+
+// One-second tones, one frequency per class, and their MFCC features (49 x 10): a task whose
+// waveforms are at hand, for the noise augmentation.
+struct Tones {
+  data::ClipSet clips;
+  dsp::SplitFeatures features;
+};
+
+Tones tones(size_t count, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> amplitude(0.05f, 0.5f);
+  const dsp::FeatureOptions options;
+  const dsp::FeatureExtractor extractor(options, data::kClipSampleRate, data::kClipSamples);
+  Tones t;
+  t.features.rows = extractor.output_shape()[0];
+  t.features.cols = extractor.output_shape()[1];
+  std::vector<float> map(extractor.output_size());
+  for (size_t i = 0; i < count; ++i) {
+    const int label = static_cast<int>(i % 8);
+    const float a = amplitude(rng);
+    for (size_t k = 0; k < data::kClipSamples; ++k)
+      t.clips.samples.push_back(a * std::sin(2.0f * 3.14159265f * (300.0f + 250.0f * label) * k / 16000.0f));
+    extractor.compute(t.clips.clip(i), map);
+    t.features.values.insert(t.features.values.end(), map.begin(), map.end());
+    t.features.labels.push_back(label);
+    t.clips.labels.push_back(label);
+    t.features.keys.push_back("k" + std::to_string(i));
+    t.clips.keys.push_back("k" + std::to_string(i));
+  }
+  return t;
+}
+
+TEST(KwsJob, NoiseAugmentationRecomputesNoisyClipsFeatures) {
+  const Tones train = tones(48, 1), val = tones(16, 2);
+  const std::vector<float> silence(static_cast<size_t>(train.features.cols), -13.8f);
+  KwsJobOptions o = tiny_options(1, 2);
+  o.arch.stem_kh = 3, o.arch.stem_kw = 3, o.arch.stem_stride_h = 2, o.arch.stem_stride_w = 2;
+  const KwsJobResult clean = train_kws(train.features, val.features, {}, silence, o);
+  o.augment.noise_prob = 1.0;
+  o.augment.noise_snr_low = o.augment.noise_snr_high = 0.0;  // as loud as the tone: the batches change
+  EXPECT_THROW(train_kws(train.features, val.features, {}, silence, o), Error);  // no waveforms given
+  o.train_clips = &train.clips;
+  const KwsJobResult noisy = train_kws(train.features, val.features, {}, silence, o);
+  EXPECT_NE(noisy.training.history.back().train_loss, clean.training.history.back().train_loss);
+  // Seeded: the same noise again.
+  EXPECT_EQ(noisy.training.history.back().train_loss,
+            train_kws(train.features, val.features, {}, silence, o).training.history.back().train_loss);
+  // Clips that are not the training features' (another order) are refused.
+  data::ClipSet shuffled = train.clips;
+  std::swap(shuffled.keys[0], shuffled.keys[1]);
+  o.train_clips = &shuffled;
+  EXPECT_THROW(train_kws(train.features, val.features, {}, silence, o), Error);
 }
 
 TEST(KwsJob, RejectsMismatchedSplits) {
