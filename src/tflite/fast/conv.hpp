@@ -100,7 +100,7 @@ struct DepthwiseScratch {
     acc.assign(kDepthwiseMaxPixels * padded, 0);
     init.assign(padded, 0);
     if (weights.empty()) return;
-    // Widened column of output x's tap fx: x * stride_w + fx * dilation_w (input column minus left_pad).
+    // Widened column of output x's tap fx: x * stride_w + fx * dilation_w (the input column plus left_pad).
     left_pad = std::max(0, p.pad_w);
     const int last = (out.w - 1) * p.stride_w + (filter.w - 1) * p.dilation_w;  // widened column
     widened_cols = std::max(last + 1, left_pad + in.w);
