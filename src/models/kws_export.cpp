@@ -62,6 +62,20 @@ std::vector<float> weight_scales(const FoldedLayer& l, bool per_channel) {
   return max_abs;
 }
 
+// A channel whose bias would need more than 2^28 steps of in_scale * weight scale (a few tiny weights
+// left by pruning next to a large bias) gets a larger weight scale, as TFLite's converter does, so the
+// int32 bias stays well in range (interpreters bound it so that accumulation cannot overflow; tinyfit's
+// refuses more than 2^29): those weights lose precision, but they are small against the bias anyway.
+std::vector<float> bias_safe_scales(const FoldedLayer& l, std::vector<float> scales, float in_scale) {
+  constexpr double kMaxSteps = 268435456.0;  // 2^28
+  for (size_t c = 0; c < l.bias.size(); ++c) {
+    float& s = scales[scales.size() == 1 ? 0 : c];
+    const double needed = std::fabs(static_cast<double>(l.bias[c])) / (static_cast<double>(in_scale) * kMaxSteps);
+    if (needed > s) s = short_scale(static_cast<float>(needed));
+  }
+  return scales;
+}
+
 std::vector<int8_t> quantize(const FoldedLayer& l, const std::vector<float>& scales) {
   std::vector<int8_t> q(l.weights.size());
   for (size_t i = 0; i < q.size(); ++i) {
@@ -187,11 +201,11 @@ tflite::ModelDef export_kws(const FoldedKws& net, const dsp::FeatureOptions& fea
         w = b.constant(DType::Float32, wshape, l.weights);
         bias = b.constant(DType::Float32, {l.out_channels}, l.bias);
       } else {
-        const std::vector<float> ws = weight_scales(l, per_channel(l));
+        const float in_scale = activation_quant(ranges[static_cast<size_t>(l.inputs[0])]).scale;
+        const std::vector<float> ws = bias_safe_scales(l, weight_scales(l, per_channel(l)), in_scale);
         const int axis = l.kind == LayerKind::Depthwise ? 3 : 0;
         w = b.constant(DType::Int8, wshape, quantize(l, ws),
                        {.scale = ws, .zero_point = std::vector<int64_t>(ws.size(), 0), .axis = axis});
-        const float in_scale = activation_quant(ranges[static_cast<size_t>(l.inputs[0])]).scale;
         std::vector<float> bs(ws.size());
         std::vector<int32_t> qb(l.bias.size());
         for (size_t c = 0; c < qb.size(); ++c) {

@@ -129,6 +129,28 @@ TEST(KwsExport, Int8WeightScalesAreShort) {
   EXPECT_GT(checked, 20);
 }
 
+// Pruning can leave a channel with a few tiny weights next to a large bias: bias / (input scale x
+// max|w| / 127) would overflow int32 (the interpreter refuses such a file). The export widens that
+// channel's weight scale instead, and the file still computes the folded net.
+TEST(KwsExport, TinyWeightsBesideALargeBiasKeepTheBiasInRange) {
+  KwsNet net = trained_looking(tiny_kws_arch(KwsFamily::Residual));
+  FoldedKws folded = net->fold();
+  FoldedLayer* conv = nullptr;
+  for (FoldedLayer& l : folded.layers)
+    if (!conv && l.kind == LayerKind::Conv && l.kh == 1) conv = &l;
+  ASSERT_NE(conv, nullptr);
+  const size_t per_channel = conv->weights.size() / static_cast<size_t>(conv->out_channels);
+  for (size_t i = 0; i < per_channel; ++i) conv->weights[i] = i == 0 ? 1e-9f : 0.0f;  // channel 0
+  conv->bias[0] = 3.0f;
+  const torch::Tensor calibration = torch::randn({256, 13, 9}) * 3.0 - 2.0;
+  const tflite::ModelDef m = export_kws(folded, dsp::FeatureOptions{}, KwsWeightFormat::Int8, calibrate(folded, calibration));
+  const torch::Tensor x = torch::randn({16, 13, 9}) * 3.0 - 2.0;
+  const std::vector<float> out = tflite::run_batch(m, flat(x), 16, {}, 1);  // would throw: bias out of range
+  const std::vector<float> expected = flat(run_folded(folded, x));
+  const float range = *std::max_element(expected.begin(), expected.end()) - *std::min_element(expected.begin(), expected.end());
+  for (size_t i = 0; i < out.size(); ++i) EXPECT_NEAR(out[i], expected[i], 0.08 * range);
+}
+
 TEST(KwsExport, RejectsMissingRanges) {
   KwsNet net = trained_looking(tiny_kws_arch(KwsFamily::DsCnn));
   EXPECT_THROW(export_kws(net->fold(), {}, KwsWeightFormat::Int8, {}), Error);
