@@ -103,6 +103,57 @@ struct ChunkOutput {
   int32_t* acc = nullptr;
 };
 
+// The end of both chunk kernels: N accumulator vectors to `o`.
+template <int N>
+inline void store_chunk(const __m512i* a, const ChunkOutput& o) {
+  if (o.scale) {
+    const __m512 scale = _mm512_maskz_loadu_ps(o.mask, o.scale);
+    for (int i = 0; i < N; ++i) o.rq->store(a[i], scale, o.mask, o.dst + i * o.dst_step);
+    return;
+  }
+  for (int i = 0; i < N; ++i) _mm512_storeu_si512(o.acc + i * 16, a[i]);
+}
+
+// The output rows of batch item b and the 16-channel block at c, once the block's input rows are
+// prepared ([in.h][cols] vectors, and pad_row for taps outside the input): each row in chunks of at
+// most kDepthwiseMaxPixels pixels (as even as possible), run(n, ox, rows, output) computing n pixels
+// from ox; with the reference numerics the chunk's accumulators are requantized here.
+template <class RunChunk>
+void for_each_chunk(const ConvParams& p, const Shape4& in, const Shape4& filter, const Shape4& out, int b, int c,
+                    const __m512i* rows, const __m512i* pad_row, int cols, DepthwiseScratch& scratch,
+                    const Fp32Requant16& rq, int8_t* output, RunChunk&& run) {
+  const int channels = out.c;
+  const int lanes = std::min(16, channels - c);
+  const int chunks = (out.w + kDepthwiseMaxPixels - 1) / kDepthwiseMaxPixels;
+  const int chunk = (out.w + chunks - 1) / chunks;
+  const void** row_ptrs = scratch.rows.data();  // filter.h entries
+  int32_t* acc = scratch.acc.data();
+  for (int oy = 0; oy < out.h; ++oy) {
+    for (int fy = 0; fy < filter.h; ++fy) {
+      const int iy = oy * p.stride_h - p.pad_h + fy * p.dilation_h;
+      row_ptrs[fy] = iy >= 0 && iy < in.h ? rows + static_cast<int64_t>(iy) * cols : pad_row;
+    }
+    for (int ox = 0; ox < out.w; ox += chunk) {
+      const int n = std::min(chunk, out.w - ox);
+      ChunkOutput o;
+      o.dst = output + offset(out, b, oy, ox, c);
+      o.dst_step = channels;
+      if (p.requant_scale) {
+        o.scale = p.requant_scale + c;
+        o.rq = &rq;
+        o.mask = lane_mask(lanes);
+      } else {
+        o.acc = acc;
+      }
+      run(n, ox, row_ptrs, o);
+      if (p.requant_scale) continue;
+      for (int i = 0; i < n; ++i)
+        requantize_row(acc + i * 16, lanes, p.multiplier + c, p.shift + c, true, p.output_offset, p.quant_min,
+                       p.quant_max, o.dst + i * channels);
+    }
+  }
+}
+
 template <int N>
 void depthwise_chunk(const void* const* rows, int taps_w, int stride_w, int dilation_w, const int32_t* w,
                      int w_step, int filter_h, const int32_t* start, int x0, const ChunkOutput& o) {
@@ -117,12 +168,7 @@ void depthwise_chunk(const void* const* rows, int taps_w, int stride_w, int dila
       for (int i = 0; i < N; ++i) a[i] = _mm512_dpwssd_epi32(a[i], _mm512_loadu_si512(x + i * stride_w), wv);
     }
   }
-  if (o.scale) {
-    const __m512 scale = _mm512_maskz_loadu_ps(o.mask, o.scale);
-    for (int i = 0; i < N; ++i) o.rq->store(a[i], scale, o.mask, o.dst + i * o.dst_step);
-    return;
-  }
-  for (int i = 0; i < N; ++i) _mm512_storeu_si512(o.acc + i * 16, a[i]);
+  store_chunk<N>(a, o);
 }
 
 using ChunkFn = void (*)(const void* const*, int, int, int, const int32_t*, int, int, const int32_t*, int,
@@ -144,16 +190,10 @@ void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t
   for (int c = 0; c < channels; ++c) init[c] = (bias ? bias[c] : 0) + p.input_offset * w.tap_sums[static_cast<size_t>(c)];
   auto* widened = reinterpret_cast<__m512i*>(scratch.widened.data());  // [in.h + 1][cols] vectors
   __m512i* pad_row = widened + static_cast<int64_t>(in.h) * cols;
-  const void** row_ptrs = scratch.rows.data();  // filter.h entries
-  // Output rows in chunks of at most kDepthwiseMaxPixels pixels, as even as possible.
-  const int chunks = (out.w + kDepthwiseMaxPixels - 1) / kDepthwiseMaxPixels;
-  const int chunk = (out.w + chunks - 1) / chunks;
-  int32_t* acc = scratch.acc.data();
   const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
   for (int b = 0; b < out.n; ++b) {
     for (int c = 0; c < channels; c += 16) {
-      const int lanes = std::min(16, channels - c);
-      const __mmask16 mask = lane_mask(lanes);
+      const __mmask16 mask = lane_mask(std::min(16, channels - c));
       const __m512i zero_point = _mm512_set1_epi32(-p.input_offset);
       for (int x = 0; x < cols; ++x) _mm512_storeu_si512(pad_row + x, zero_point);
       for (int y = 0; y < in.h; ++y) {
@@ -164,31 +204,11 @@ void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t
           _mm512_storeu_si512(row + left + x, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, src)));
         for (int x = left + in.w; x < cols; ++x) _mm512_storeu_si512(row + x, zero_point);
       }
-      for (int oy = 0; oy < out.h; ++oy) {
-        for (int fy = 0; fy < filter.h; ++fy) {
-          const int iy = oy * p.stride_h - p.pad_h + fy * p.dilation_h;
-          row_ptrs[fy] = iy >= 0 && iy < in.h ? widened + static_cast<int64_t>(iy) * cols : pad_row;
-        }
-        for (int ox = 0; ox < out.w; ox += chunk) {
-          const int n = std::min(chunk, out.w - ox);
-          ChunkOutput o;
-          o.dst = output + offset(out, b, oy, ox, c);
-          o.dst_step = channels;
-          if (p.requant_scale) {
-            o.scale = p.requant_scale + c;
-            o.rq = &rq;
-            o.mask = mask;
-          } else {
-            o.acc = acc;
-          }
-          kChunks[static_cast<size_t>(n - 1)](row_ptrs, filter.w, p.stride_w, p.dilation_w, w.taps.data() + c, padded,
-                                              filter.h, init + c, ox, o);
-          if (p.requant_scale) continue;
-          for (int i = 0; i < n; ++i)
-            requantize_row(acc + i * 16, lanes, p.multiplier + c, p.shift + c, true, p.output_offset, p.quant_min,
-                           p.quant_max, o.dst + i * channels);
-        }
-      }
+      for_each_chunk(p, in, filter, out, b, c, widened, pad_row, cols, scratch, rq, output,
+                     [&](int n, int ox, const void* const* rows, const ChunkOutput& o) {
+                       kChunks[static_cast<size_t>(n - 1)](rows, filter.w, p.stride_w, p.dilation_w, w.taps.data() + c,
+                                                           padded, filter.h, init + c, ox, o);
+                     });
     }
   }
 }
@@ -211,12 +231,7 @@ void quad_chunk(const void* const* rows, int filter_h, int stride_w, const int8_
     const __m512i* x = static_cast<const __m512i*>(rows[fy]) + x0 * stride_w;
     for (int i = 0; i < N; ++i) a[i] = _mm512_dpbusd_epi32(a[i], _mm512_loadu_si512(x + i * stride_w), wv);
   }
-  if (o.scale) {
-    const __m512 scale = _mm512_maskz_loadu_ps(o.mask, o.scale);
-    for (int i = 0; i < N; ++i) o.rq->store(a[i], scale, o.mask, o.dst + i * o.dst_step);
-    return;
-  }
-  for (int i = 0; i < N; ++i) _mm512_storeu_si512(o.acc + i * 16, a[i]);
+  store_chunk<N>(a, o);
 }
 
 using QuadChunkFn = void (*)(const void* const*, int, int, const int8_t*, int, const int32_t*, int, const ChunkOutput&);
@@ -239,7 +254,6 @@ void depthwise_int8_quads(const ConvParams& p, const Shape4& in, const int8_t* i
   auto* quads = reinterpret_cast<__m512i*>(scratch.widened.data());  // [in.h + 1][cols]
   __m512i* pad_row = quads + static_cast<int64_t>(in.h) * cols;
   uint8_t* bytes = scratch.row_bytes.data();                          // [cols + 3][16]
-  const void** row_ptrs = scratch.rows.data();
   // vpermb index: byte 4c + k of the result is byte c of the k-th 16-byte pixel.
   alignas(64) uint8_t transpose[64];
   for (int j = 0; j < 64; ++j) transpose[j] = static_cast<uint8_t>((j % 4) * 16 + j / 4);
@@ -247,16 +261,12 @@ void depthwise_int8_quads(const ConvParams& p, const Shape4& in, const int8_t* i
   const auto biased_zero_point = static_cast<char>(static_cast<uint8_t>(-p.input_offset) ^ 0x80u);
   const __m128i pad16 = _mm_set1_epi8(biased_zero_point);
   const __m128i sign = _mm_set1_epi8(static_cast<char>(0x80));
-  const int chunks = (out.w + kDepthwiseMaxPixels - 1) / kDepthwiseMaxPixels;
-  const int chunk = (out.w + chunks - 1) / chunks;
-  int32_t* acc = scratch.acc.data();
   const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
   for (int x = 0; x < cols; ++x) _mm512_storeu_si512(pad_row + x, _mm512_set1_epi8(biased_zero_point));
   for (int x = 0; x < cols + 3; ++x) _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes) + x, pad16);
   for (int b = 0; b < out.n; ++b) {
     for (int c = 0; c < channels; c += 16) {
-      const int lanes = std::min(16, channels - c);
-      const __mmask16 mask = lane_mask(lanes);
+      const __mmask16 mask = lane_mask(std::min(16, channels - c));
       for (int y = 0; y < in.h; ++y) {
         const int8_t* src = input + offset(in, b, y, 0, c);
         auto* dst = reinterpret_cast<__m128i*>(bytes) + left;  // padding columns keep the zero point
@@ -266,31 +276,11 @@ void depthwise_int8_quads(const ConvParams& p, const Shape4& in, const int8_t* i
         for (int x = 0; x < cols; ++x)
           _mm512_storeu_si512(row + x, _mm512_permutexvar_epi8(index, _mm512_loadu_si512(bytes + 16 * x)));
       }
-      for (int oy = 0; oy < out.h; ++oy) {
-        for (int fy = 0; fy < filter.h; ++fy) {
-          const int iy = oy * p.stride_h - p.pad_h + fy * p.dilation_h;
-          row_ptrs[fy] = iy >= 0 && iy < in.h ? quads + static_cast<int64_t>(iy) * cols : pad_row;
-        }
-        for (int ox = 0; ox < out.w; ox += chunk) {
-          const int n = std::min(chunk, out.w - ox);
-          ChunkOutput o;
-          o.dst = output + offset(out, b, oy, ox, c);
-          o.dst_step = channels;
-          if (p.requant_scale) {
-            o.scale = p.requant_scale + c;
-            o.rq = &rq;
-            o.mask = mask;
-          } else {
-            o.acc = acc;
-          }
-          kQuadChunks[static_cast<size_t>(n - 1)](row_ptrs, filter.h, p.stride_w, w.quads.data() + 4 * c, 4 * padded,
-                                                  init + c, ox, o);
-          if (p.requant_scale) continue;
-          for (int i = 0; i < n; ++i)
-            requantize_row(acc + i * 16, lanes, p.multiplier + c, p.shift + c, true, p.output_offset, p.quant_min,
-                           p.quant_max, o.dst + i * channels);
-        }
-      }
+      for_each_chunk(p, in, filter, out, b, c, quads, pad_row, cols, scratch, rq, output,
+                     [&](int n, int ox, const void* const* rows, const ChunkOutput& o) {
+                       kQuadChunks[static_cast<size_t>(n - 1)](rows, filter.h, p.stride_w, w.quads.data() + 4 * c,
+                                                               4 * padded, init + c, ox, o);
+                     });
     }
   }
 }
