@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "tflite/batch_runner.hpp"
 #include "train/kws_job.hpp"
+#include "train/synthetic_kws.hpp"
 #include "train/tflite_teacher.hpp"
 #include "train/trainer.hpp"
 
@@ -72,45 +73,9 @@ TEST(Distillation, RejectsAnAlphaAboveOne) {
   EXPECT_THROW(fit(student, d.train, d.val, o), Error);
 }
 
-constexpr int kRows = 13, kCols = 9;
-
-dsp::SplitFeatures synthetic(size_t count, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> noise(0.0f, 0.5f);
-  dsp::SplitFeatures f;
-  f.rows = kRows;
-  f.cols = kCols;
-  for (size_t i = 0; i < count; ++i) {
-    const int label = static_cast<int>(i % 8);
-    for (int r = 0; r < kRows; ++r)
-      for (int c = 0; c < kCols; ++c) f.values.push_back(noise(rng) - 5.0f + (c == label ? 4.0f : 0.0f));
-    f.labels.push_back(label);
-    f.keys.push_back("k" + std::to_string(i));
-  }
-  return f;
-}
-
-KwsJobOptions tiny(int epochs) {
-  KwsJobOptions o;
-  o.arch.channels = 8;
-  o.arch.blocks = 1;
-  o.trainer.epochs = epochs;
-  o.trainer.batch_size = 32;
-  o.trainer.lr = 1e-2;
-  o.trainer.adamw = true;
-  o.trainer.weight_decay = 1e-3;
-  o.trainer.warmup_epochs = 1;
-  o.trainer.label_smoothing = 0.1;
-  o.trainer.threads = 1;
-  return o;
-}
-
 TEST(TfliteTeacher, GivesTheInterpretersOutputsAndChecksShapes) {
   const dsp::SplitFeatures train = synthetic(128, 1), val = synthetic(32, 2);
-  dsp::FeatureOptions features;
-  features.num_coefficients = 0;
-  const std::vector<float> silence(kCols, -13.8f);
-  const KwsJobResult r = train_kws(train, val, features, silence, tiny(2));
+  const KwsJobResult r = train_kws(train, val, {}, kSilence, tiny_options(1, 2));
   TfliteTeacher teacher(r.int8_model, kRows * kCols, 8);
   EXPECT_FALSE(teacher.softmax_output());
   const torch::Tensor x = torch::from_blob(const_cast<float*>(val.values.data()), {32, kRows, kCols}).clone();
@@ -125,18 +90,15 @@ TEST(TfliteTeacher, GivesTheInterpretersOutputsAndChecksShapes) {
 
 TEST(KwsJob, DistillsFromATeacherFile) {
   const dsp::SplitFeatures train = synthetic(256, 1), val = synthetic(64, 2);
-  dsp::FeatureOptions features;
-  features.num_coefficients = 0;
-  const std::vector<float> silence(kCols, -13.8f);
-  const KwsJobResult teacher = train_kws(train, val, features, silence, tiny(12));
-  KwsJobOptions o = tiny(12);
+  // The teacher is the plain run of the same options: the student differs only by the teacher's term.
+  const KwsJobResult teacher = train_kws(train, val, {}, kSilence, tiny_options(1, 12));
+  KwsJobOptions o = tiny_options(1, 12);
   o.teacher = teacher.int8_model;
   o.trainer.distill.alpha = 0.5;
-  const KwsJobResult plain = train_kws(train, val, features, silence, tiny(12));
-  const KwsJobResult student = train_kws(train, val, features, silence, o);
+  const KwsJobResult student = train_kws(train, val, {}, kSilence, o);
   EXPECT_GT(student.val_accuracy, 50.0);  // the tiny task's plain training reaches ~60 %
   // The teacher's term changed the training (same seed, same batches otherwise).
-  EXPECT_NE(student.training.history.back().train_loss, plain.training.history.back().train_loss);
+  EXPECT_NE(student.training.history.back().train_loss, teacher.training.history.back().train_loss);
 }
 
 }  // namespace
