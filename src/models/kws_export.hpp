@@ -51,6 +51,8 @@ tflite::ModelDef export_kws(const FoldedKws& net, const dsp::FeatureOptions& fea
 
 // The folded weights as the int8 export rounds them (per-channel symmetric), everything else unchanged:
 // what the exported int8 graph computes up to activation rounding (used for diagnostics and tests).
+// Not modelled here (nor in QAT's fake quantization): the export's wider scale for a channel whose
+// int32 bias would leave its range (kws_export.cpp bias_safe_scales, which needs the activation ranges).
 FoldedKws quantize_weights(const FoldedKws& net);
 
 }  // namespace tinyfit::models
