@@ -4,40 +4,31 @@
 #include <array>
 #include <cstdint>
 
+#include "tflite/fast/add.hpp"
 #include "tflite/ops/binary_common.hpp"
 
 namespace tinyfit::tflite::ops {
 namespace {
 
-// The reference parameters plus, for the fast path, each input's rescaled value per int8 value: the
-// first two of the reference's three fixed-point multiplications depend on one int8 input each, so
-// 256-entry tables give the same integers (bit-identical) and leave one addition and the output
-// requantization per element. (ADD was a third of a residual KWS net's invoke time.)
+// The reference parameters plus the fast path's tables (fast/add.hpp).
 struct Params : ref::QuantizedAddParams {
-  std::array<int32_t, 256> scaled_a{}, scaled_b{};  // index: int8 value + 128
+  fast::AddTables tables;
 };
 
 void fill_tables(Params& q) {
+  fast::AddTables& t = q.tables;
   for (int v = -128; v <= 127; ++v) {
-    q.scaled_a[static_cast<size_t>(v + 128)] = ref::multiply_by_quantized_multiplier(
+    t.scaled_a[static_cast<size_t>(v + 128)] = ref::multiply_by_quantized_multiplier(
         (q.input1_offset + v) * (1 << q.left_shift), q.input1_multiplier, q.input1_shift);
-    q.scaled_b[static_cast<size_t>(v + 128)] = ref::multiply_by_quantized_multiplier(
+    t.scaled_b[static_cast<size_t>(v + 128)] = ref::multiply_by_quantized_multiplier(
         (q.input2_offset + v) * (1 << q.left_shift), q.input2_multiplier, q.input2_shift);
   }
-}
-
-void add_same_shape_int8(const Params& q, const int8_t* __restrict a, const int8_t* __restrict b,
-                         int8_t* __restrict out, int64_t n) {
-  // Locals and restrict: the output cannot alias the tables, so the loop vectorizes (gathers).
-  const int32_t* __restrict ta = q.scaled_a.data();
-  const int32_t* __restrict tb = q.scaled_b.data();
-  const int32_t multiplier = q.output_multiplier, offset = q.output_offset, lo = q.act_min, hi = q.act_max;
-  const int shift = q.output_shift;
-  for (int64_t i = 0; i < n; ++i) {
-    const int32_t sum = ta[a[i] + 128] + tb[b[i] + 128];
-    const int32_t raw = ref::multiply_by_quantized_multiplier(sum, multiplier, shift) + offset;
-    out[i] = static_cast<int8_t>(std::min(std::max(raw, lo), hi));
-  }
+  t.output_multiplier = q.output_multiplier;
+  t.output_shift = q.output_shift;
+  t.output_offset = q.output_offset;
+  t.act_min = q.act_min;
+  t.act_max = q.act_max;
+  t.finish();
 }
 
 void set_multipliers(const binary::BinaryQuant& s, Params& q) {
@@ -58,7 +49,7 @@ void eval(const OpContext& ctx) {
   binary::eval<Params>(
       ctx, [](const auto&... args) { ref::add(args...); },
       [fast](const Params& q, const ref::BroadcastPlan& plan, const int8_t* a, const int8_t* b, int8_t* out) {
-        if (fast && plan.same_shape) return add_same_shape_int8(q, a, b, out, plan.size);
+        if (fast && plan.same_shape) return fast::add_int8(q.tables, a, b, out, plan.size);
         ref::add_quantized(q, plan, a, b, out);
       });
 }

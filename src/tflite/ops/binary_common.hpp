@@ -28,7 +28,7 @@ struct BinaryQuant {
 
 // int8: offsets and activation clamp are the same for every binary op; set_multipliers(BinaryQuant,
 // QuantizedParams&) fills the op-specific multipliers (each op reproduces TFLite's own float/double
-// mix there, so that must stay in the op).
+// mix there, so that must stay in the op); it runs last, so it may also build tables from the rest.
 template <class QuantizedParams, class SetMultipliers>
 void prepare_quantized(const OpContext& ctx, QuantizedParams& q, SetMultipliers&& set_multipliers) {
   BinaryQuant s;
@@ -38,10 +38,10 @@ void prepare_quantized(const OpContext& ctx, QuantizedParams& q, SetMultipliers&
   q.input1_offset = -s.a.zero_point;
   q.input2_offset = -s.b.zero_point;
   q.output_offset = s.out.zero_point;
-  set_multipliers(s, q);
   if (!ref::activation_range_quantized(ctx.options().activation, s.out.scale, s.out.zero_point, -128, 127, &q.act_min,
                                        &q.act_max))
     ctx.fail("unsupported fused activation " + std::to_string(static_cast<int>(ctx.options().activation)));
+  set_multipliers(s, q);  // last: an op may build tables from the offsets and clamp too
 }
 
 // Whole prepare: arity and type checks, broadcast plan and output shape, then the activation range

@@ -111,18 +111,26 @@ TEST(AddOp, Int8BroadcastScalarAndSaturation) {
 
 TEST(AddOp, Int8FastTablesMatchTheReferenceOnEveryInputPair) {
   // The fast path's per-value tables must give the reference's integers for all 256 x 256 pairs, for
-  // scale ratios either way and a fused RELU.
+  // scale ratios either way and a fused RELU; 29 pairs more than a multiple of 64 exercise the vector
+  // path's masked tail. The last two output scales are tiny enough for an output shift of 0 (no
+  // rounding divide) and of +1 (the scalar loop's left shift).
   std::vector<int8_t> a, b;
   for (int x = -128; x <= 127; ++x)
     for (int y = -128; y <= 127; ++y) {
       a.push_back(static_cast<int8_t>(x));
       b.push_back(static_cast<int8_t>(y));
     }
+  for (int i = 0; i < 29; ++i) {
+    a.push_back(static_cast<int8_t>(37 * i));
+    b.push_back(static_cast<int8_t>(-11 * i));
+  }
   const int32_t n = static_cast<int32_t>(a.size());
   struct Case { float sa; int za; float sb; int zb; float so; int zo; Activation act; };
   for (const Case& c : {Case{0.0173f, -7, 0.0419f, 12, 0.0511f, -3, Activation::None},
                         Case{0.31f, 100, 0.0077f, -128, 0.2f, 5, Activation::Relu},
-                        Case{0.02f, 0, 0.02f, 0, 0.04f, 0, Activation::None}}) {
+                        Case{0.02f, 0, 0.02f, 0, 0.04f, 0, Activation::None},
+                        Case{1e-3f, 3, 2e-3f, -2, 6e-9f, 0, Activation::None},
+                        Case{1e-3f, 3, 2e-3f, -2, 2e-9f, 0, Activation::None}}) {
     std::vector<int8_t> out[2];
     for (bool reference : {true, false}) {
       OpRunner r(ops::register_add(), with_activation(c.act), reference);
