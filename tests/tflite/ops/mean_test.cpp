@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tflite/op_runner.hpp"
 #include "tflite/ops/error_message.hpp"
 #include "tflite/ops/ops.hpp"
@@ -103,6 +105,26 @@ TEST(MeanOp, Int8SmallSumsKeepPrecision) {
   r.add_output(DType::Int8, quant(0.013695f, -128));
   r.run();
   EXPECT_EQ(r.output_values<int8_t>(0), (std::vector<int8_t>{-126}));
+}
+
+TEST(MeanOp, Int8XnnpackFastPathMatchesTheReference) {
+  // The fast global average pool (channels in the inner loop) against the per-channel walk, over two
+  // batches, an odd channel count and values at both ends of int8.
+  const std::vector<int32_t> shape{2, 5, 7, 19};
+  const auto x = test::random_ints<int8_t>(2 * 5 * 7 * 19, -128, 127, 7);
+  std::vector<int8_t> out[2];
+  for (bool reference : {true, false}) {
+    OpRunner r(ops::register_mean(), keep(true), reference);
+    r.set_int8_numerics(Int8Numerics::Xnnpack);
+    r.add_input<int8_t>(DType::Int8, shape, x, quant(0.0731f, -3));
+    r.add_constant<int32_t>(DType::Int32, {2}, {1, 2});
+    r.add_output(DType::Int8, quant(0.0113f, 9));
+    r.run();
+    EXPECT_EQ(r.output_shape(0), (std::vector<int32_t>{2, 1, 1, 19}));
+    out[reference] = r.output_values<int8_t>(0);
+  }
+  EXPECT_EQ(out[0], out[1]);
+  EXPECT_NE(std::count(out[0].begin(), out[0].end(), out[0][0]), 38);  // not one saturated value
 }
 
 TEST(MeanOp, RejectsNonConstantAxes) {
