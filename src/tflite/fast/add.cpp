@@ -1,9 +1,3 @@
-// GCC 12 reports the _mm512_undefined_* pass-through of unmasked AVX-512 intrinsics (vpermb,
-// vpmuldq, ...) as "may be used uninitialized" once inlined (GCC bug 105593); nothing here is.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "tflite/fast/add.hpp"
 
 #include <algorithm>

@@ -91,7 +91,6 @@ struct DepthwiseScratch {
   std::vector<int32_t> acc;
   std::vector<int32_t> init;
   std::vector<int32_t> widened;     // quads: the same shape, each lane 4 biased input bytes
-  std::vector<uint8_t> row_bytes;  // quads: one biased input row of the block, [widened_cols + 3][16]
   std::vector<const void*> rows;   // the widened row of each filter row for the current output row
   int widened_cols = 0, left_pad = 0;
   void reserve(const DepthwiseWeights& weights, const ConvParams& p, const Shape4& in, const Shape4& filter,
@@ -105,7 +104,6 @@ struct DepthwiseScratch {
     const int last = (out.w - 1) * p.stride_w + (filter.w - 1) * p.dilation_w;  // widened column
     widened_cols = std::max(last + 1, left_pad + in.w);
     widened.assign(static_cast<size_t>(in.h + 1) * widened_cols * 16, 0);
-    if (!weights.quads.empty()) row_bytes.assign(static_cast<size_t>(widened_cols + 3) * 16, 0);
     rows.assign(static_cast<size_t>(filter.h), nullptr);
   }
 };

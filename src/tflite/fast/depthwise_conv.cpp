@@ -216,7 +216,9 @@ void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t
 #ifdef TINYFIT_DEPTHWISE_QUADS
 // The quads kernel (see DepthwiseWeights::quads): per 16-channel block, each input row is biased to
 // unsigned bytes (zero-point padding included) and transposed so that lane c of position x holds the
-// bytes of pixels x .. x + 3 for channel c (one vpermb on a 64-byte load of 4 consecutive pixels).
+// bytes of pixels x .. x + 3 for channel c (one vpermb on a register holding 4 consecutive pixels,
+// slid along the row one pixel per step: no store of 16-byte pixels reloaded as 64 bytes, which
+// cannot be forwarded from the store buffer and stalled every position).
 // An output pixel then takes one vpdpbusd per filter row: sum over the row's taps of (x + 128) * w.
 // Start = bias + (input_offset - 128) * sum_t w_t, so padding (the zero point) again adds nothing,
 // and the 4th byte of a 3-wide filter meets a zero weight.
@@ -253,7 +255,6 @@ void depthwise_int8_quads(const ConvParams& p, const Shape4& in, const int8_t* i
   for (int c = 0; c < channels; ++c) init[c] = (bias ? bias[c] : 0) + correction * w.tap_sums[static_cast<size_t>(c)];
   auto* quads = reinterpret_cast<__m512i*>(scratch.widened.data());  // [in.h + 1][cols]
   __m512i* pad_row = quads + static_cast<int64_t>(in.h) * cols;
-  uint8_t* bytes = scratch.row_bytes.data();                          // [cols + 3][16]
   // vpermb index: byte 4c + k of the result is byte c of the k-th 16-byte pixel.
   alignas(64) uint8_t transpose[64];
   for (int j = 0; j < 64; ++j) transpose[j] = static_cast<uint8_t>((j % 4) * 16 + j / 4);
@@ -263,18 +264,26 @@ void depthwise_int8_quads(const ConvParams& p, const Shape4& in, const int8_t* i
   const __m128i sign = _mm_set1_epi8(static_cast<char>(0x80));
   const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
   for (int x = 0; x < cols; ++x) _mm512_storeu_si512(pad_row + x, _mm512_set1_epi8(biased_zero_point));
-  for (int x = 0; x < cols + 3; ++x) _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes) + x, pad16);
   for (int b = 0; b < out.n; ++b) {
     for (int c = 0; c < channels; c += 16) {
       const __mmask16 mask = lane_mask(std::min(16, channels - c));
       for (int y = 0; y < in.h; ++y) {
         const int8_t* src = input + offset(in, b, y, 0, c);
-        auto* dst = reinterpret_cast<__m128i*>(bytes) + left;  // padding columns keep the zero point
-        for (int x = 0; x < in.w; ++x, src += in.c)
-          _mm_storeu_si128(dst + x, _mm_xor_si128(_mm_maskz_loadu_epi8(mask, src), sign));
+        // Biased pixel at padded column x (the zero point outside the input).
+        auto pixel = [&](int x) {
+          const int ix = x - left;
+          return ix >= 0 && ix < in.w ? _mm_xor_si128(_mm_maskz_loadu_epi8(mask, src + static_cast<int64_t>(ix) * in.c), sign)
+                                      : pad16;
+        };
+        __m512i window = _mm512_zextsi128_si512(pixel(0));  // pixels x .. x + 3, one per 128-bit lane
+        window = _mm512_inserti32x4(window, pixel(1), 1);
+        window = _mm512_inserti32x4(window, pixel(2), 2);
+        window = _mm512_inserti32x4(window, pixel(3), 3);
         __m512i* row = quads + static_cast<int64_t>(y) * cols;
-        for (int x = 0; x < cols; ++x)
-          _mm512_storeu_si512(row + x, _mm512_permutexvar_epi8(index, _mm512_loadu_si512(bytes + 16 * x)));
+        for (int x = 0; x < cols; ++x) {
+          _mm512_storeu_si512(row + x, _mm512_permutexvar_epi8(index, window));
+          window = _mm512_alignr_epi64(_mm512_zextsi128_si512(pixel(x + 4)), window, 2);  // drop x, append x + 4
+        }
       }
       for_each_chunk(p, in, filter, out, b, c, quads, pad_row, cols, scratch, rq, output,
                      [&](int n, int ox, const void* const* rows, const ChunkOutput& o) {
