@@ -73,7 +73,7 @@ void conv_int8(benchmark::State& state, int k, bool fast) {
   fast::ConvWeights prepared;
   fast::prepare_conv_weights(filter, weights.data(), &prepared);
   fast::ConvScratch scratch;
-  scratch.reserve(prepared, filter, in);
+  scratch.reserve(prepared, filter, in, out);
   for (auto _ : state) {
     if (fast) {
       fast::conv_int8(p, in, input.data(), filter, prepared, bias.data(), out, output.data(), scratch);
@@ -121,7 +121,7 @@ void conv_hybrid_1x1(benchmark::State& state, bool fast) {
   fast::ConvWeights prepared;
   fast::prepare_conv_weights(filter, weights.data(), &prepared);
   fast::ConvScratch scratch;
-  scratch.reserve(prepared, filter, in);
+  scratch.reserve(prepared, filter, in, out);
   for (auto _ : state) {
     hybrid.quantize(input.data());
     hybrid.scale[0] *= 0.01f;

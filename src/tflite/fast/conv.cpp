@@ -164,8 +164,8 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
     const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
     const int64_t per_batch = static_cast<int64_t>(out.h) * out.w;
     const auto zero_point = static_cast<int8_t>(-p.input_offset);
-    for (int64_t first = 0; first < pixels; first += kConvPixelBlock) {
-      const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
+    for (int64_t first = 0; first < pixels; first += scratch.gather_pixels) {
+      const int count = static_cast<int>(std::min<int64_t>(scratch.gather_pixels, pixels - first));
       const uint8_t* x = nullptr;
       int x_stride = in.c;
       if (in_place) {

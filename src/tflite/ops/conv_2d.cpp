@@ -75,7 +75,7 @@ void prepare(const OpContext& ctx) {
     weighted::set_int8_output(ctx, input, output, p);
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
-      d.scratch.reserve(d.weights, d.filter, d.in);
+      d.scratch.reserve(d.weights, d.filter, d.in, d.out);
     }
   } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
     if (bias && bias->type != DType::Float32) ctx.fail("hybrid convolution needs a float32 bias");
@@ -91,7 +91,7 @@ void prepare(const OpContext& ctx) {
     d.hybrid.reserve(d.in.n, d.in.h * d.in.w * d.in.c, /*asymmetric=*/per_channel);
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
-      d.scratch.reserve(d.weights, d.filter, d.in);
+      d.scratch.reserve(d.weights, d.filter, d.in, d.out);
     }
   } else {
     ctx.fail(weighted::unsupported_types(input, "filter", filter, output));
