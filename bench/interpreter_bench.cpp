@@ -74,6 +74,8 @@ void conv_int8(benchmark::State& state, int k, bool fast) {
   fast::prepare_conv_weights(filter, weights.data(), &prepared);
   fast::ConvScratch scratch;
   scratch.reserve(prepared, filter, in, out);
+  fast::OwnedScratch memory;
+  scratch.bind(memory.get(scratch.bytes()));
   for (auto _ : state) {
     if (fast) {
       fast::conv_int8(p, in, input.data(), filter, prepared, bias.data(), out, output.data(), scratch);
@@ -122,6 +124,8 @@ void conv_hybrid_1x1(benchmark::State& state, bool fast) {
   fast::prepare_conv_weights(filter, weights.data(), &prepared);
   fast::ConvScratch scratch;
   scratch.reserve(prepared, filter, in, out);
+  fast::OwnedScratch memory;
+  scratch.bind(memory.get(scratch.bytes()));
   for (auto _ : state) {
     hybrid.quantize(input.data());
     hybrid.scale[0] *= 0.01f;
@@ -149,6 +153,8 @@ void depthwise_int8(benchmark::State& state, bool fast) {
   fast::prepare_depthwise_weights(p, filter, weights.data(), &prepared);
   fast::DepthwiseScratch scratch;
   scratch.reserve(prepared, p, in, filter, out);
+  fast::OwnedScratch memory;
+  scratch.bind(memory.get(scratch.bytes()));
   for (auto _ : state) {
     if (fast) {
       fast::depthwise_conv_int8(p, in, input.data(), filter, weights.data(), prepared, bias.data(), out, output.data(),
@@ -178,6 +184,8 @@ void fully_connected_int8(benchmark::State& state, int depth, int units, bool fa
   fast::prepare_fully_connected_weights(depth, units, weights.data(), &prepared);
   fast::FullyConnectedScratch scratch;
   scratch.reserve(prepared, units);
+  fast::OwnedScratch memory;
+  scratch.bind(memory.get(scratch.bytes()));
   for (auto _ : state) {
     if (fast) {
       fast::fully_connected_int8(p, 1, depth, units, input.data(), prepared, bias.data(), output.data(), scratch);

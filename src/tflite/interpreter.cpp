@@ -123,7 +123,8 @@ void Interpreter::prepare_nodes() {
       available[static_cast<size_t>(index)] = true;
     }
 
-    OpContext ctx(tensors_, op, static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics);
+    OpContext ctx(tensors_, op, static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics,
+                  &scratch_);
     node.reg->prepare(ctx);
     for (int index : op.outputs)
       for (int32_t d : tensors_[static_cast<size_t>(index)].shape)
@@ -151,7 +152,8 @@ void Interpreter::fold(size_t node_index) {
     folded_storage_.push_back(allocate(t.bytes));
     t.data = folded_storage_.back().get();
   }
-  OpContext ctx(tensors_, op, static_cast<int>(node_index), node.data, options_.reference_only, options_.int8_numerics);
+  OpContext ctx(tensors_, op, static_cast<int>(node_index), node.data, options_.reference_only, options_.int8_numerics,
+                  &scratch_);
   node.reg->eval(ctx);
   for (int index : op.outputs) tensors_[static_cast<size_t>(index)].is_constant = true;
   node.folded = true;
@@ -211,7 +213,8 @@ void Interpreter::run_nodes(std::vector<int64_t>* node_ns) {
     Node& node = nodes_[i];
     if (node.folded) continue;
     const auto start = node_ns ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    OpContext ctx(tensors_, model_.operators[i], static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics);
+    OpContext ctx(tensors_, model_.operators[i], static_cast<int>(i), node.data, options_.reference_only, options_.int8_numerics,
+                  &scratch_);
     node.reg->eval(ctx);
     if (node_ns)
       (*node_ns)[i] += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();

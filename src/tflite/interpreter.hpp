@@ -58,6 +58,7 @@ class Interpreter {
   const ModelDef& model() const { return model_; }
   const std::vector<Tensor>& tensors() const { return tensors_; }
   size_t arena_bytes() const { return arena_bytes_; }  // the static plan's size
+  size_t scratch_bytes() const { return scratch_.bytes(); }  // the ops' shared work memory
 
   size_t num_nodes() const { return nodes_.size(); }
   bool node_folded(size_t i) const { return nodes_[i].folded; }  // evaluated once at construction
@@ -89,6 +90,7 @@ class Interpreter {
   std::vector<Block> folded_storage_;  // outputs of folded nodes
   Block arena_;
   size_t arena_bytes_ = 0;
+  ScratchArena scratch_;  // the ops' shared work memory
 };
 
 }  // namespace tinyfit::tflite

@@ -4,6 +4,7 @@
 
 #include <any>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,16 +16,38 @@ namespace tinyfit::tflite {
 
 using ref::Int8Numerics;
 
+// Work memory that all ops of an interpreter share, as TFLite Micro's scratch buffers: an op asks for
+// bytes in prepare and gets them, 64-byte aligned, for the length of one eval. Ops run one at a time,
+// so one block as large as the largest request serves them all, and it stays in cache from op to op
+// (per-op buffers were a few hundred cold kilobytes per invoke of a residual KWS net).
+class ScratchArena {
+ public:
+  void request(size_t bytes) {
+    if (bytes + kAlign > storage_.size()) storage_.resize(bytes + kAlign);
+  }
+  uint8_t* data() {
+    const auto address = reinterpret_cast<uintptr_t>(storage_.data());
+    return storage_.data() + ((kAlign - address % kAlign) % kAlign);
+  }
+  size_t bytes() const { return storage_.empty() ? 0 : storage_.size() - kAlign; }
+
+ private:
+  static constexpr size_t kAlign = 64;
+  std::vector<uint8_t> storage_;
+};
+
 class OpContext {
  public:
   OpContext(std::vector<Tensor>& tensors, const OperatorDef& op, int node_index, std::any& op_data,
-            bool reference_only, Int8Numerics int8_numerics = Int8Numerics::TfliteReference)
+            bool reference_only, Int8Numerics int8_numerics = Int8Numerics::TfliteReference,
+            ScratchArena* scratch = nullptr)
       : tensors_(tensors),
         op_(op),
         node_index_(node_index),
         op_data_(op_data),
         reference_only_(reference_only),
-        int8_numerics_(int8_numerics) {}
+        int8_numerics_(int8_numerics),
+        scratch_(scratch) {}
 
   const OperatorDef& op() const { return op_; }
   const OpOptions& options() const { return op_.options; }
@@ -48,6 +71,10 @@ class OpContext {
   void request_fold() const { fold_requested_ = true; }
   bool fold_requested() const { return fold_requested_; }
 
+  // Prepare: reserve `bytes` of shared work memory; eval: its start (valid until eval returns, and
+  // holding whatever the previous op left there).
+  void request_scratch(size_t bytes) const;
+  uint8_t* scratch() const;
   // Op-private data made in prepare and read in eval (multipliers, shifts, clamps...).
   template <class T> T& make_data() const { return op_data_.emplace<T>(); }
   template <class T> const T& data() const { return *std::any_cast<T>(&op_data_); }
@@ -62,6 +89,7 @@ class OpContext {
   std::any& op_data_;
   bool reference_only_;
   Int8Numerics int8_numerics_;
+  ScratchArena* scratch_;
   mutable bool fold_requested_ = false;
 };
 

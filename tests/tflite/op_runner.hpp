@@ -134,7 +134,7 @@ class OpRunner {
 
   // Runs the registration's prepare (which may throw Error), then allocates every output.
   void prepare() {
-    OpContext ctx(tensors_, op_, /*node_index=*/0, op_data_, reference_only_, int8_numerics_);
+    OpContext ctx(tensors_, op_, /*node_index=*/0, op_data_, reference_only_, int8_numerics_, &scratch_);
     reg_.prepare(ctx);
     fold_requested_ = ctx.fold_requested();
     for (int index : op_.outputs) {
@@ -145,7 +145,7 @@ class OpRunner {
   }
   void invoke() {
     check(prepared_, "invoke before prepare");
-    OpContext ctx(tensors_, op_, 0, op_data_, reference_only_, int8_numerics_);
+    OpContext ctx(tensors_, op_, 0, op_data_, reference_only_, int8_numerics_, &scratch_);
     reg_.eval(ctx);
   }
   void run() {
@@ -211,6 +211,7 @@ class OpRunner {
   std::vector<Tensor> tensors_;
   std::vector<Slot> slots_;
   std::any op_data_;
+  ScratchArena scratch_;
   bool reference_only_;
   Int8Numerics int8_numerics_ = Int8Numerics::TfliteReference;  // the op tests check TFLite's numerics
   bool prepared_ = false;

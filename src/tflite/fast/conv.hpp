@@ -5,10 +5,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
 #include "tflite/fast/dot.hpp"
+#include "tflite/fast/scratch.hpp"
 #include "tflite/ref/kernel_types.hpp"
 
 // AVX-512 VBMI as well (vpermb): the depthwise "quads" kernel.
@@ -41,20 +43,31 @@ constexpr int64_t kConvGatherBytes = 32 * 1024;
 // A 1x1 convolution with stride 1 biases its whole input into `biased` instead (each pixel is its
 // own patch), one vector pass instead of a copy per pixel.
 struct ConvScratch {
-  std::vector<uint8_t> patch;
-  std::vector<uint8_t> biased;
-  std::vector<int32_t> acc;
-  std::vector<int32_t> init;
+  ScratchArray<uint8_t> patch, biased;
+  ScratchArray<int32_t> acc, init;
   int gather_pixels = kConvPixelBlock;
   void reserve(const ConvWeights& weights, const Shape4& filter, const Shape4& in, const Shape4& out) {
     const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
     const int64_t stride = std::max(weights.int8.stride, 1);
     gather_pixels = static_cast<int>(std::max<int64_t>(kConvPixelBlock, std::min(pixels, kConvGatherBytes / stride)));
-    patch.assign(static_cast<size_t>(gather_pixels) * weights.int8.stride, 0);
-    if (filter.h == 1 && filter.w == 1 && in.c == weights.int8.stride) biased.assign(static_cast<size_t>(in.size()), 0);
-    acc.assign(static_cast<size_t>(kConvPixelBlock) * weights.int8.padded_rows, 0);
-    init.assign(static_cast<size_t>(weights.int8.padded_rows), 0);
+    const bool in_place = filter.h == 1 && filter.w == 1 && in.c == weights.int8.stride;
+    counts_ = {static_cast<size_t>(gather_pixels) * weights.int8.stride, in_place ? static_cast<size_t>(in.size()) : 0,
+               static_cast<size_t>(kConvPixelBlock) * weights.int8.padded_rows, static_cast<size_t>(weights.int8.padded_rows)};
+    layout_.clear();
+    at_ = {layout_.add<uint8_t>(counts_[0]), layout_.add<uint8_t>(counts_[1]), layout_.add<int32_t>(counts_[2]),
+           layout_.add<int32_t>(counts_[3])};
   }
+  size_t bytes() const { return layout_.bytes(); }
+  void bind(uint8_t* base) {
+    bind_array(patch, base, at_[0], counts_[0]);
+    bind_array(biased, base, at_[1], counts_[1]);
+    bind_array(acc, base, at_[2], counts_[2]);
+    bind_array(init, base, at_[3], counts_[3]);
+  }
+
+ private:
+  ScratchLayout layout_;
+  std::array<size_t, 4> counts_{}, at_{};
 };
 
 void conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,
@@ -97,24 +110,37 @@ void prepare_depthwise_weights(const ConvParams& p, const Shape4& filter, const 
 // inner loop needs no bounds checks).
 constexpr int kDepthwiseMaxPixels = 12;
 struct DepthwiseScratch {
-  std::vector<int32_t> acc;
-  std::vector<int32_t> init;
-  std::vector<int32_t> widened;     // quads: the same shape, each lane 4 biased input bytes
-  std::vector<const void*> rows;   // the widened row of each filter row for the current output row
+  ScratchArray<int32_t> acc, init;
+  ScratchArray<int32_t> widened;    // quads: the same shape, each lane 4 biased input bytes
+  ScratchArray<const void*> rows;  // the widened row of each filter row for the current output row
   int widened_cols = 0, left_pad = 0;
   void reserve(const DepthwiseWeights& weights, const ConvParams& p, const Shape4& in, const Shape4& filter,
                const Shape4& out) {
     const size_t padded = static_cast<size_t>(std::max(out.c, weights.padded_c));
-    acc.assign(kDepthwiseMaxPixels * padded, 0);
-    init.assign(padded, 0);
-    if (weights.empty()) return;
-    // Widened column of output x's tap fx: x * stride_w + fx * dilation_w (the input column plus left_pad).
-    left_pad = std::max(0, p.pad_w);
-    const int last = (out.w - 1) * p.stride_w + (filter.w - 1) * p.dilation_w;  // widened column
-    widened_cols = std::max(last + 1, left_pad + in.w);
-    widened.assign(static_cast<size_t>(in.h + 1) * widened_cols * 16, 0);
-    rows.assign(static_cast<size_t>(filter.h), nullptr);
+    counts_ = {kDepthwiseMaxPixels * padded, padded, 0, 0};
+    if (!weights.empty()) {
+      // Widened column of output x's tap fx: x * stride_w + fx * dilation_w (the input column plus left_pad).
+      left_pad = std::max(0, p.pad_w);
+      const int last = (out.w - 1) * p.stride_w + (filter.w - 1) * p.dilation_w;  // widened column
+      widened_cols = std::max(last + 1, left_pad + in.w);
+      counts_[2] = static_cast<size_t>(in.h + 1) * widened_cols * 16;
+      counts_[3] = static_cast<size_t>(filter.h);
+    }
+    layout_.clear();
+    at_ = {layout_.add<int32_t>(counts_[0]), layout_.add<int32_t>(counts_[1]), layout_.add<int32_t>(counts_[2]),
+           layout_.add<const void*>(counts_[3])};
   }
+  size_t bytes() const { return layout_.bytes(); }
+  void bind(uint8_t* base) {
+    bind_array(acc, base, at_[0], counts_[0]);
+    bind_array(init, base, at_[1], counts_[1]);
+    bind_array(widened, base, at_[2], counts_[2]);
+    bind_array(rows, base, at_[3], counts_[3]);
+  }
+
+ private:
+  ScratchLayout layout_;
+  std::array<size_t, 4> counts_{}, at_{};
 };
 
 void depthwise_conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,

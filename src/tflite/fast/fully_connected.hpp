@@ -3,10 +3,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
 #include "tflite/fast/dot.hpp"
+#include "tflite/fast/scratch.hpp"
 #include "tflite/ref/kernel_types.hpp"
 
 namespace tinyfit::tflite::fast {
@@ -23,12 +25,22 @@ void prepare_fully_connected_weights(int depth, int units, const int8_t* weights
 // Per-op work area: one input row biased to unsigned (fast/dot.hpp), padded to the packed weights'
 // stride, and one accumulator per unit (padded as the packed weights' rows).
 struct FullyConnectedScratch {
-  std::vector<uint8_t> input;
-  std::vector<int32_t> acc;
+  ScratchArray<uint8_t> input;
+  ScratchArray<int32_t> acc;
   void reserve(const FullyConnectedWeights& weights, int units) {
-    input.assign(static_cast<size_t>(weights.int8.stride), 0);
-    acc.assign(static_cast<size_t>(std::max(units, weights.int8.padded_rows)), 0);
+    counts_ = {static_cast<size_t>(weights.int8.stride), static_cast<size_t>(std::max(units, weights.int8.padded_rows))};
+    layout_.clear();
+    at_ = {layout_.add<uint8_t>(counts_[0]), layout_.add<int32_t>(counts_[1])};
   }
+  size_t bytes() const { return layout_.bytes(); }
+  void bind(uint8_t* base) {
+    bind_array(input, base, at_[0], counts_[0]);
+    bind_array(acc, base, at_[1], counts_[1]);
+  }
+
+ private:
+  ScratchLayout layout_;
+  std::array<size_t, 2> counts_{}, at_{};
 };
 
 void fully_connected_float(const FullyConnectedParams& p, int batches, int depth, int units, const float* input,

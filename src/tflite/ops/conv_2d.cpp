@@ -76,6 +76,7 @@ void prepare(const OpContext& ctx) {
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
       d.scratch.reserve(d.weights, d.filter, d.in, d.out);
+      ctx.request_scratch(d.scratch.bytes());
     }
   } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
     if (bias && bias->type != DType::Float32) ctx.fail("hybrid convolution needs a float32 bias");
@@ -92,6 +93,7 @@ void prepare(const OpContext& ctx) {
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
       d.scratch.reserve(d.weights, d.filter, d.in, d.out);
+      ctx.request_scratch(d.scratch.bytes());
     }
   } else {
     ctx.fail(weighted::unsupported_types(input, "filter", filter, output));
@@ -101,6 +103,7 @@ void prepare(const OpContext& ctx) {
 
 void eval(const OpContext& ctx) {
   const auto& d = ctx.data<ConvData>();
+  if (d.fast) d.scratch.bind(ctx.scratch());
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
   Tensor& output = ctx.output(0);

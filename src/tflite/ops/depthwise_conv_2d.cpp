@@ -85,11 +85,15 @@ void prepare(const OpContext& ctx) {
   } else {
     ctx.fail(weighted::unsupported_types(input, "filter", filter, output));
   }
-  if (d.fast) d.scratch.reserve(d.weights, p, d.in, d.filter, d.out);
+  if (d.fast) {
+    d.scratch.reserve(d.weights, p, d.in, d.filter, d.out);
+    ctx.request_scratch(d.scratch.bytes());
+  }
 }
 
 void eval(const OpContext& ctx) {
   const auto& d = ctx.data<DepthwiseData>();
+  if (d.fast) d.scratch.bind(ctx.scratch());
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
   Tensor& output = ctx.output(0);

@@ -110,11 +110,15 @@ void prepare(const OpContext& ctx) {
     ctx.fail(weighted::unsupported_types(input, "weights", weights, output));
   }
   d.fast = fast;
-  if (fast) d.scratch.reserve(d.weights, d.units);
+  if (fast) {
+    d.scratch.reserve(d.weights, d.units);
+    ctx.request_scratch(d.scratch.bytes());
+  }
 }
 
 void eval(const OpContext& ctx) {
   const auto& d = ctx.data<FullyConnectedData>();
+  if (d.fast) d.scratch.bind(ctx.scratch());
   const Tensor& input = ctx.input(0);
   const Tensor& weights = ctx.input(1);
   Tensor& output = ctx.output(0);
