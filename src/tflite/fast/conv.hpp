@@ -31,10 +31,10 @@ struct ConvWeights {
 void prepare_conv_weights(const Shape4& filter, const float* weights, ConvWeights* out);
 void prepare_conv_weights(const Shape4& filter, const int8_t* weights, ConvWeights* out);
 
-// Per-op work area: the input patches of a run of output pixels (kh * kw * in_c bytes each, biased
-// to unsigned and padded to the packed weights' stride), their int32 accumulators (padded_rows per
-// pixel, kConvPixelBlock pixels) and the per-channel constant added to every accumulator (bias and
-// zero-point correction).
+// Work arrays of one convolution (over scratch memory it binds, fast/scratch.hpp): the input patches of a
+// run of output pixels (kh * kw * in_c bytes each, biased to unsigned and padded to the packed weights'
+// stride), their int32 accumulators (padded_rows per pixel, kConvPixelBlock pixels) and the per-channel
+// constant added to every accumulator (bias and zero-point correction).
 constexpr int kConvPixelBlock = 8;
 // Patches are gathered up to this many bytes (gather_pixels pixels) before the products read them: a
 // patch read right after its small stores would wait for them (a load spanning several stores
@@ -102,12 +102,12 @@ struct DepthwiseWeights {
 void prepare_depthwise_weights(const ConvParams& p, const Shape4& filter, const int8_t* weights,
                                DepthwiseWeights* out);
 
-// Per-op work area of the int8 / hybrid depthwise kernels: accumulators (one per output channel,
-// padded, for each of kDepthwiseMaxPixels pixels), start values, and for prepared weights the input
-// of one 16-channel block widened to int32 lanes, [in_h + 1][cols][16]: `cols` covers the padding on
-// both sides and the last row holds only the input zero point, which every tap outside the input
-// reads (x = zero point adds exactly nothing once the offset is folded into the start value, so the
-// inner loop needs no bounds checks).
+// Work arrays of one int8 / hybrid depthwise convolution (over bound scratch, fast/scratch.hpp):
+// accumulators (one per output channel, padded, for each of kDepthwiseMaxPixels pixels), start values, and
+// for prepared weights the input of one 16-channel block widened to int32 lanes, [in_h + 1][cols][16]:
+// `cols` covers the padding on both sides and the last row holds only the input zero point, which every tap
+// outside the input reads (x = zero point adds exactly nothing once the offset is folded into the start
+// value, so the inner loop needs no bounds checks).
 constexpr int kDepthwiseMaxPixels = 12;
 struct DepthwiseScratch {
   ScratchArray<int32_t> acc, init;

@@ -22,8 +22,9 @@ struct FullyConnectedWeights {
 void prepare_fully_connected_weights(int depth, int units, const float* weights, FullyConnectedWeights* out);
 void prepare_fully_connected_weights(int depth, int units, const int8_t* weights, FullyConnectedWeights* out);
 
-// Per-op work area: one input row biased to unsigned (fast/dot.hpp), padded to the packed weights'
-// stride, and one accumulator per unit (padded as the packed weights' rows).
+// Work arrays of one fully-connected op (over bound scratch, fast/scratch.hpp): one input row biased to
+// unsigned (fast/dot.hpp), padded to the packed weights' stride, and one accumulator per unit (padded as
+// the packed weights' rows).
 struct FullyConnectedScratch {
   ScratchArray<uint8_t> input;
   ScratchArray<int32_t> acc;
