@@ -33,7 +33,8 @@ struct ModelBuilder {
     t.type = type;
     t.shape = std::move(shape);
     t.quant = std::move(q);
-    t.name = "t" + std::to_string(m.tensors.size());
+    t.name = "t";  // appended: GCC 12 warns falsely (-Wrestrict) on "t" + std::to_string(...)
+    t.name += std::to_string(m.tensors.size());
     m.tensors.push_back(std::move(t));
     return static_cast<int>(m.tensors.size() - 1);
   }

@@ -424,8 +424,9 @@ TEST(WriterTight, DataIsAlignedAndSharedObjectsAreWrittenOnce) {
     const auto at = std::search(bytes.begin(), bytes.end(), data.begin(), data.end());
     ASSERT_NE(at, bytes.end());
     EXPECT_EQ((at - bytes.begin()) % 4, 0) << "buffer " << buffer;
-    if (data.size() >= 16)  // short ones (a shape tensor's [1, 4]) also occur inside shape vectors
+    if (data.size() >= 16) {  // short ones (a shape tensor's [1, 4]) also occur inside shape vectors
       EXPECT_EQ(std::search(at + 1, bytes.end(), data.begin(), data.end()), bytes.end()) << "buffer " << buffer;
+    }
   }
 }
 

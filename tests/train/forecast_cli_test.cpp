@@ -117,9 +117,9 @@ TEST(ForecastCli, ConflictingFamilyAndActivationOptionsAreOneLineErrors) {
   const fs::path dir = temp_dir("conflicts");
   write_csv(dir / "w.csv", 1500);
   const std::string csv = " --csv " + (dir / "w.csv").string() + " --out " + dir.string();
-  for (const std::string& args : {"--family cnn1d --kernel 7", "--family cnn1d --hidden 3",
-                                  "--activations int8 --scales shared", "--activations int8-hidden --hidden 0",
-                                  "--activations int8 --weights float"}) {
+  for (const std::string args : {"--family cnn1d --kernel 7", "--family cnn1d --hidden 3",
+                                 "--activations int8 --scales shared", "--activations int8-hidden --hidden 0",
+                                 "--activations int8 --weights float"}) {
     const tinyfit::test::CliResult r = tinyfit::test::run_cli("-q forecast --version b " + args + csv);
     EXPECT_NE(r.exit_code, 0) << args;
     EXPECT_EQ(tinyfit::test::count_lines(r.err), 1) << args << ": " << r.err;

@@ -136,8 +136,10 @@ Tones tones(size_t count, uint32_t seed) {
     t.features.values.insert(t.features.values.end(), map.begin(), map.end());
     t.features.labels.push_back(label);
     t.clips.labels.push_back(label);
-    t.features.keys.push_back("k" + std::to_string(i));
-    t.clips.keys.push_back("k" + std::to_string(i));
+    std::string key = "k";  // appended: GCC 12 warns falsely (-Wrestrict) on "k" + std::to_string(i)
+    key += std::to_string(i);
+    t.features.keys.push_back(key);
+    t.clips.keys.push_back(key);
   }
   return t;
 }

@@ -81,8 +81,11 @@ TEST(Trainer, PrunedTrainingKeepsACheckpointFromTheFinalSparsityOn) {
   MagnitudePruner p({model->weight}, schedule(0.5, 0.0, 0.5), 24);  // final sparsity after step 12 = epoch 3
   const TrainResult r = fit(model, train, val, o, {}, {.after_step = [&p](int64_t step) { p.after_step(step); }});
   EXPECT_GE(r.best_epoch, 4);
-  for (const auto& e : r.history)
-    if (e.epoch < 4) EXPECT_FALSE(e.best);
+  for (const auto& e : r.history) {
+    if (e.epoch < 4) {
+      EXPECT_FALSE(e.best);
+    }
+  }
   EXPECT_EQ(model->weight.eq(0).sum().item<int64_t>(), 4);
   o.select_from_epoch = 7;
   EXPECT_THROW(fit(model, train, val, o), Error);

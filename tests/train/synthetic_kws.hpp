@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dsp/split_features.hpp"
@@ -25,7 +26,9 @@ inline dsp::SplitFeatures synthetic(size_t count, uint32_t seed) {
     for (int r = 0; r < kRows; ++r)
       for (int c = 0; c < kCols; ++c) f.values.push_back(noise(rng) - 5.0f + (c == label ? 4.0f : 0.0f));
     f.labels.push_back(label);
-    f.keys.push_back("k" + std::to_string(i));
+    std::string key = "k";  // appended: GCC 12 warns falsely (-Wrestrict) on "k" + std::to_string(i)
+    key += std::to_string(i);
+    f.keys.push_back(std::move(key));
   }
   return f;
 }

@@ -25,7 +25,7 @@ struct Shape {
 };
 
 std::string describe(const Shape& s) {
-  return "n" + std::to_string(s.n) + " " + std::to_string(s.h) + "x" + std::to_string(s.w) + "x" +
+  return std::string("n") + std::to_string(s.n) + " " + std::to_string(s.h) + "x" + std::to_string(s.w) + "x" +
          std::to_string(s.in_c) + " -> " + std::to_string(s.out_c) + " k" + std::to_string(s.k) + " s" +
          std::to_string(s.stride) + " d" + std::to_string(s.dilation) +
          (s.padding == Padding::Same ? " SAME" : " VALID") + " act" + std::to_string(static_cast<int>(s.act)) +
