@@ -70,8 +70,9 @@ KwsQatNetImpl::KwsQatNetImpl(const FoldedKws& net, const std::vector<ActivationR
       biases_.emplace_back();
       continue;
     }
-    weights_.push_back(register_parameter("w" + std::to_string(i), to_torch_layout(l)));
-    biases_.push_back(register_parameter("b" + std::to_string(i), from_vector(l.bias, {l.out_channels})));
+    const std::string index = std::to_string(i);  // (GCC 12 warns falsely, -Wrestrict, on "w" + std::to_string(i))
+    weights_.push_back(register_parameter(std::string("w").append(index), to_torch_layout(l)));
+    biases_.push_back(register_parameter(std::string("b").append(index), from_vector(l.bias, {l.out_channels})));
     l.weights.clear();  // the parameters own them now
     l.bias.clear();
   }

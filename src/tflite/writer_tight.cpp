@@ -106,13 +106,6 @@ class Graph {
   std::map<std::string, Id> index_;
 };
 
-// First 4-aligned position >= from where a vector whose elements need `align` can start.
-size_t vector_start(size_t from, size_t align) {
-  size_t p = (from + 3) / 4 * 4;
-  while ((p + 4) % align != 0) p += 4;
-  return p;
-}
-
 // Where `needle` can go in `pool` (positions relative to `base` in the file): inside it, overlapping
 // its end, or appended; positions pass `ok`. Grows the pool as needed and returns the position.
 template <class Ok>
@@ -294,10 +287,12 @@ std::vector<uint8_t> write_in_order(const ModelDef& m, const WriteOptions& optio
   // A buffer's data is aligned for the widest element type read from it.
   std::vector<const std::vector<uint8_t>*> buffers{nullptr};
   std::vector<size_t> buffer_align{4};
-  std::map<std::vector<uint8_t>, uint32_t> buffer_index;
+  // Keyed by the bytes as a string: a vector<uint8_t> key makes GCC 12 warn falsely (-Wstringop-overread).
+  std::map<std::string, uint32_t> buffer_index;
   auto buffer_of = [&](const std::vector<uint8_t>& bytes, DType type) -> uint32_t {
     if (bytes.empty()) return 0;
-    const auto [it, inserted] = buffer_index.try_emplace(bytes, static_cast<uint32_t>(buffers.size()));
+    const auto [it, inserted] =
+        buffer_index.try_emplace(std::string(bytes.begin(), bytes.end()), static_cast<uint32_t>(buffers.size()));
     if (inserted) buffers.push_back(&bytes), buffer_align.push_back(4);
     buffer_align[it->second] = std::max(buffer_align[it->second], dtype_size(type));
     return it->second;
