@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -203,6 +204,44 @@ TEST(Interpreter, FastMatchesReference) {
   fast.invoke();
   const auto a = values(ref.output(0)), b = values(fast.output(0));
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-5f * std::max(1.0f, std::abs(a[i])));
+}
+
+// `convs` int8 3x3 SAME convolutions in a row on [1, 6, 5, 8] (one filter and bias for all).
+ModelDef int8_conv_chain(int convs) {
+  ModelBuilder b;
+  int x = b.tensor(DType::Int8, {1, 6, 5, 8}, test::quant(0.05f, 3));
+  b.m.inputs = {x};
+  const int w = b.constant(DType::Int8, {8, 3, 3, 8}, test::random_ints<int8_t>(8 * 9 * 8, -127, 127, 5));
+  b.m.tensors[static_cast<size_t>(w)].quant = test::quant(0.02f);
+  const int bias = b.constant(DType::Int32, {8}, test::random_ints<int32_t>(8, -300, 300, 6));
+  b.m.tensors[static_cast<size_t>(bias)].quant = test::quant(0.05f * 0.02f);
+  for (int i = 0; i < convs; ++i) {
+    const int y = b.tensor(DType::Int8, {1, 6, 5, 8}, test::quant(0.05f, 3));
+    b.op(BuiltinOp::Conv2D, {x, w, bias}, {y}, same_conv(Activation::Relu));
+    x = y;
+  }
+  b.m.outputs = {x};
+  return b.m;
+}
+
+TEST(Interpreter, OpsShareOneScratchBlock) {
+  // The fast kernels lay their work arrays over one block the interpreter shares among its ops
+  // (OpContext::request_scratch): a second identical convolution needs no more of it, and reusing what
+  // the first left there changes no result (equal to the reference kernels, which use none).
+  Interpreter one(int8_conv_chain(1)), three(int8_conv_chain(3));
+  EXPECT_GT(one.scratch_bytes(), 0u);
+  EXPECT_EQ(three.scratch_bytes(), one.scratch_bytes());
+  Interpreter ref(int8_conv_chain(3), InterpreterOptions{.reference_only = true});
+  EXPECT_EQ(ref.scratch_bytes(), 0u);
+  const auto input = test::random_ints<int8_t>(6 * 5 * 8, -128, 127, 7);
+  for (Interpreter* it : {&three, &ref}) {
+    std::copy(input.begin(), input.end(), it->input(0).as<int8_t>());
+    it->invoke();
+  }
+  const int8_t* a = three.output(0).as<int8_t>();
+  const int8_t* r = ref.output(0).as<int8_t>();
+  EXPECT_TRUE(std::equal(a, a + 6 * 5 * 8, r));
+  EXPECT_FALSE(std::all_of(r, r + 6 * 5 * 8, [&](int8_t v) { return v == r[0]; }));  // not all clamped
 }
 
 std::string construction_error(ModelDef m) {
