@@ -161,7 +161,7 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
 #ifdef TINYFIT_FAST_AVX512
   // XNNPACK numerics: the tiles requantize their accumulators in registers.
   if (p.requant_scale) {
-    const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
+    const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max, p.requant_in_range);
     const int64_t per_batch = static_cast<int64_t>(out.h) * out.w;
     const auto zero_point = static_cast<int8_t>(-p.input_offset);
     for (int64_t first = 0; first < pixels; first += scratch.gather_pixels) {

@@ -190,7 +190,7 @@ void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t
   for (int c = 0; c < channels; ++c) init[c] = (bias ? bias[c] : 0) + p.input_offset * w.tap_sums[static_cast<size_t>(c)];
   auto* widened = reinterpret_cast<__m512i*>(scratch.widened.data());  // [in.h + 1][cols] vectors
   __m512i* pad_row = widened + static_cast<int64_t>(in.h) * cols;
-  const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
+  const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max, p.requant_in_range);
   for (int b = 0; b < out.n; ++b) {
     for (int c = 0; c < channels; c += 16) {
       const __mmask16 mask = lane_mask(std::min(16, channels - c));
@@ -262,7 +262,7 @@ void depthwise_int8_quads(const ConvParams& p, const Shape4& in, const int8_t* i
   const auto biased_zero_point = static_cast<char>(static_cast<uint8_t>(-p.input_offset) ^ 0x80u);
   const __m128i pad16 = _mm_set1_epi8(biased_zero_point);
   const __m128i sign = _mm_set1_epi8(static_cast<char>(0x80));
-  const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max);
+  const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max, p.requant_in_range);
   for (int x = 0; x < cols; ++x) _mm512_storeu_si512(pad_row + x, _mm512_set1_epi8(biased_zero_point));
   for (int b = 0; b < out.n; ++b) {
     for (int c = 0; c < channels; c += 16) {

@@ -73,6 +73,7 @@ void prepare(const OpContext& ctx) {
     weighted::per_channel_requant(ctx, input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier,
                                   &d.shift, &d.requant_scale);
     weighted::set_int8_output(ctx, input, output, p);
+    p.requant_in_range = weighted::requant_in_range(filter, bias, d.requant_scale, out_c, /*channel_last=*/false);
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
       d.scratch.reserve(d.weights, d.filter, d.in, d.out);

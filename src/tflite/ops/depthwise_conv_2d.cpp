@@ -73,6 +73,7 @@ void prepare(const OpContext& ctx) {
     weighted::per_channel_requant(ctx, input.quant.scale[0], fs, output.quant.scale[0], out_c, &d.multiplier,
                                   &d.shift, &d.requant_scale);
     weighted::set_int8_output(ctx, input, output, p);
+    p.requant_in_range = weighted::requant_in_range(filter, bias, d.requant_scale, out_c, /*channel_last=*/true);
     if (d.fast && filter.is_constant) fast::prepare_depthwise_weights(p, d.filter, filter.as<int8_t>(), &d.weights);
   } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
     if (bias && bias->type != DType::Float32) ctx.fail("hybrid depthwise convolution needs a float32 bias");

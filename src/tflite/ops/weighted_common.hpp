@@ -4,6 +4,8 @@
 // pointing into op data, hybrid filter-scale folding). The variants and kernels stay in each op.
 #pragma once
 
+#include <cmath>
+
 #include <string>
 #include <vector>
 
@@ -50,6 +52,30 @@ inline void per_channel_requant(const OpContext& ctx, float input_scale, const s
   if (ctx.int8_numerics() == Int8Numerics::Xnnpack)
     for (int c = 0; c < out_c; ++c)
       requant_scale->push_back(ref::xnnpack_requant_scale(input_scale, fs.size() > 1 ? fs[c] : fs[0], output_scale));
+}
+
+// Int8Numerics::Xnnpack: whether |accumulator * scale| stays below 2^30 for every input, so the fast
+// kernels may skip the float clamp (fast/requantize.hpp Fp32Requant16): |acc| <= |bias| + 255 sum |w|
+// over the channel's weights (|x - zero point| <= 255). Needs constant weights and bias; the weights'
+// channel is index / (size / channels) ([out_c][...], convolutions) or index % channels ([...][out_c],
+// depthwise).
+inline bool requant_in_range(const Tensor& filter, const Tensor* bias, const std::vector<float>& requant_scale,
+                             int channels, bool channel_last) {
+  if (requant_scale.size() != static_cast<size_t>(channels) || !filter.is_constant || (bias && !bias->is_constant))
+    return false;
+  std::vector<double> bound(static_cast<size_t>(channels), 0.0);
+  const int8_t* w = filter.as<int8_t>();
+  const int64_t n = filter.num_elements(), per_channel = n / channels;
+  for (int64_t i = 0; i < n; ++i)
+    bound[static_cast<size_t>(channel_last ? i % channels : i / per_channel)] += 255.0 * std::abs(int{w[i]});
+  for (int c = 0; c < channels; ++c) {
+    const double b = bias ? std::abs(static_cast<double>(bias->as<int32_t>()[c])) : 0.0;
+    // The float product may round up a little: keep a margin of 2^-10.
+    if ((bound[static_cast<size_t>(c)] + b) * std::abs(static_cast<double>(requant_scale[static_cast<size_t>(c)])) *
+            (1.0 + 1.0 / 1024) >= 1073741824.0)
+      return false;
+  }
+  return true;
 }
 
 // The message for a type combination none of the variants takes; `weights_name` is "filter" or "weights".

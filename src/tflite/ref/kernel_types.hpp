@@ -47,6 +47,8 @@ struct ConvParams {
   const int* shift = nullptr;                 // per output channel (positive = left)
   // Int8Numerics::Xnnpack: per output channel float32 scale; when set, multiplier/shift are unused.
   const float* requant_scale = nullptr;
+  // Fast kernels only (the reference ignores it): |acc * requant_scale| < 2^30 holds for every input.
+  bool requant_in_range = false;
 };
 
 // Fully connected: output[b, o] = sum_i input[b, i] * weights[o, i] (+ bias[o]).

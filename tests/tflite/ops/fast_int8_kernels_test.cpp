@@ -5,6 +5,8 @@
 // dilation, a one-channel first layer, and both Int8Numerics modes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <random>
 #include <string>
 
@@ -54,7 +56,8 @@ Shape random_shape(std::mt19937& rng, bool depthwise) {
   return s;
 }
 
-std::vector<int8_t> run(const Shape& s, bool depthwise, bool reference_only, Int8Numerics numerics, uint32_t seed) {
+std::vector<int8_t> run(const Shape& s, bool depthwise, bool reference_only, Int8Numerics numerics, uint32_t seed,
+                        float output_scale = 0.25f) {
   OpOptions o;
   o.padding = s.padding;
   o.stride_h = s.stride;
@@ -78,7 +81,7 @@ std::vector<int8_t> run(const Shape& s, bool depthwise, bool reference_only, Int
                    test::quant_per_channel(scales, 0));
   }
   r.add_constant(DType::Int32, {s.out_c}, test::random_ints<int32_t>(static_cast<size_t>(s.out_c), -20000, 20000, seed + 4));
-  r.add_output(DType::Int8, test::quant(0.25f, s.out_zp));
+  r.add_output(DType::Int8, test::quant(output_scale, s.out_zp));
   r.run();
   return r.output_values<int8_t>(0);
 }
@@ -110,6 +113,26 @@ TEST(FastInt8Kernels, KwsLayersMatchReference) {
     EXPECT_EQ(run(first, false, true, numerics, 1), run(first, false, false, numerics, 1));
     EXPECT_EQ(run(dw, true, true, numerics, 2), run(dw, true, false, numerics, 2));
     EXPECT_EQ(run(pw, false, true, numerics, 3), run(pw, false, false, numerics, 3));
+  }
+}
+
+// With these scales |accumulator * scale| can exceed 2^30, so the fast kernels keep XNNPACK's float
+// clamp before rounding (the in-range shortcut of Fp32Requant16 would overflow the conversion); the
+// outputs saturate at both ends (v is far beyond the int8 range), which is what the clamp must give.
+TEST(FastInt8Kernels, HugeRequantScalesMatchReference) {
+  const Shape conv{1, 7, 6, 17, 31, 3, 1, 1, Padding::Same, Activation::None, 9, -7};
+  const Shape relu{1, 7, 6, 17, 31, 3, 1, 1, Padding::Same, Activation::Relu, 9, -7};
+  const Shape dw{1, 9, 8, 33, 33, 3, 1, 1, Padding::Same, Activation::None, -3, 5};
+  for (float out_scale : {1e-7f, 1e-6f, 1e-5f}) {
+    SCOPED_TRACE(out_scale);
+    const auto a = run(conv, false, true, Int8Numerics::Xnnpack, 4, out_scale);
+    EXPECT_EQ(a, run(conv, false, false, Int8Numerics::Xnnpack, 4, out_scale));
+    EXPECT_EQ(run(relu, false, true, Int8Numerics::Xnnpack, 5, out_scale),
+              run(relu, false, false, Int8Numerics::Xnnpack, 5, out_scale));
+    EXPECT_EQ(run(dw, true, true, Int8Numerics::Xnnpack, 6, out_scale),
+              run(dw, true, false, Int8Numerics::Xnnpack, 6, out_scale));
+    EXPECT_NE(std::find(a.begin(), a.end(), -128), a.end());
+    EXPECT_NE(std::find(a.begin(), a.end(), 127), a.end());
   }
 }
 
