@@ -16,6 +16,7 @@
 #include "tflite/fast/conv.hpp"
 #include "tflite/fast/fully_connected.hpp"
 #include "tflite/interpreter.hpp"
+#include "tflite/op.hpp"
 #include "tflite/ref/conv.hpp"
 #include "tflite/ref/depthwise_conv.hpp"
 #include "tflite/ref/fully_connected.hpp"
@@ -74,8 +75,9 @@ void conv_int8(benchmark::State& state, int k, bool fast) {
   fast::prepare_conv_weights(filter, weights.data(), &prepared);
   fast::ConvScratch scratch;
   scratch.reserve(prepared, filter, in, out);
-  fast::OwnedScratch memory;
-  scratch.bind(memory.get(scratch.bytes()));
+  ScratchArena memory;
+  memory.request(scratch.bytes());
+  scratch.bind(memory.data());
   for (auto _ : state) {
     if (fast) {
       fast::conv_int8(p, in, input.data(), filter, prepared, bias.data(), out, output.data(), scratch);
@@ -124,8 +126,9 @@ void conv_hybrid_1x1(benchmark::State& state, bool fast) {
   fast::prepare_conv_weights(filter, weights.data(), &prepared);
   fast::ConvScratch scratch;
   scratch.reserve(prepared, filter, in, out);
-  fast::OwnedScratch memory;
-  scratch.bind(memory.get(scratch.bytes()));
+  ScratchArena memory;
+  memory.request(scratch.bytes());
+  scratch.bind(memory.data());
   for (auto _ : state) {
     hybrid.quantize(input.data());
     hybrid.scale[0] *= 0.01f;
@@ -153,8 +156,9 @@ void depthwise_int8(benchmark::State& state, bool fast) {
   fast::prepare_depthwise_weights(p, filter, weights.data(), &prepared);
   fast::DepthwiseScratch scratch;
   scratch.reserve(prepared, p, in, filter, out);
-  fast::OwnedScratch memory;
-  scratch.bind(memory.get(scratch.bytes()));
+  ScratchArena memory;
+  memory.request(scratch.bytes());
+  scratch.bind(memory.data());
   for (auto _ : state) {
     if (fast) {
       fast::depthwise_conv_int8(p, in, input.data(), filter, weights.data(), prepared, bias.data(), out, output.data(),
@@ -184,8 +188,9 @@ void fully_connected_int8(benchmark::State& state, int depth, int units, bool fa
   fast::prepare_fully_connected_weights(depth, units, weights.data(), &prepared);
   fast::FullyConnectedScratch scratch;
   scratch.reserve(prepared, units);
-  fast::OwnedScratch memory;
-  scratch.bind(memory.get(scratch.bytes()));
+  ScratchArena memory;
+  memory.request(scratch.bytes());
+  scratch.bind(memory.data());
   for (auto _ : state) {
     if (fast) {
       fast::fully_connected_int8(p, 1, depth, units, input.data(), prepared, bias.data(), output.data(), scratch);

@@ -1,12 +1,11 @@
 // Work arrays of the fast kernels, laid out over memory the caller binds: the interpreter's shared
-// scratch (OpContext::scratch, one block for all ops) or, for standalone use (benchmarks), a block the
-// struct owns. reserve() computes the layout (each array 64-byte aligned), bind() points the arrays
-// into a block of bytes() bytes.
+// scratch (OpContext::scratch, one block for all ops) or, for standalone use (benchmarks), any block of
+// bytes() bytes, such as a ScratchArena of their own. reserve() computes the layout (each array 64-byte
+// aligned), bind() points the arrays into the block.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace tinyfit::tflite::fast {
 
@@ -42,18 +41,5 @@ void bind_array(ScratchArray<T>& a, uint8_t* base, size_t at, size_t count) {
   a.ptr = reinterpret_cast<T*>(base + at);
   a.count = count;
 }
-
-// A block for standalone use, 64-byte aligned.
-class OwnedScratch {
- public:
-  uint8_t* get(size_t bytes) {
-    if (storage_.size() < bytes + 64) storage_.assign(bytes + 64, 0);
-    const auto address = reinterpret_cast<uintptr_t>(storage_.data());
-    return storage_.data() + ((64 - address % 64) % 64);
-  }
-
- private:
-  std::vector<uint8_t> storage_;
-};
 
 }  // namespace tinyfit::tflite::fast

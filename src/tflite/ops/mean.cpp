@@ -1,6 +1,5 @@
 // MEAN over constant axes (int32 axis tensor), keep_dims or not. float32; int8 / uint8 requantized
 // to the output's scale with TFLite's integer mean arithmetic (requantize the sum, divide by N).
-#include <algorithm>
 #include <string>
 #include <vector>
 
