@@ -74,7 +74,7 @@ void conv_int8(benchmark::State& state, int k, bool fast) {
   fast::ConvWeights prepared;
   fast::prepare_conv_weights(filter, weights.data(), &prepared);
   fast::ConvScratch scratch;
-  scratch.reserve(prepared, filter, in, out);
+  scratch.reserve(prepared, p, filter, in, out);
   ScratchArena memory;
   memory.request(scratch.bytes());
   scratch.bind(memory.data());
@@ -125,7 +125,7 @@ void conv_hybrid_1x1(benchmark::State& state, bool fast) {
   fast::ConvWeights prepared;
   fast::prepare_conv_weights(filter, weights.data(), &prepared);
   fast::ConvScratch scratch;
-  scratch.reserve(prepared, filter, in, out);
+  scratch.reserve(prepared, p, filter, in, out);
   ScratchArena memory;
   memory.request(scratch.bytes());
   scratch.bind(memory.data());

@@ -55,6 +55,38 @@ void gather_patch(const ConvParams& p, const Shape4& in, const int8_t* input, co
   }
 }
 
+// ConvScratch::padded for batch item b: zero point (biased: `pad`) outside the input.
+void fill_padded(const ConvParams& p, const Shape4& in, const int8_t* input, int b, uint8_t pad, ConvScratch& s) {
+  const int64_t row_bytes = static_cast<int64_t>(s.padded_w) * in.c;
+  const int left = std::min(p.pad_w, s.padded_w);
+  const int n = std::max(0, std::min(in.w, s.padded_w - left));  // input pixels a row keeps
+  for (int y = 0; y < s.padded_h; ++y) {
+    uint8_t* dst = s.padded.data() + y * row_bytes;
+    const int iy = y - p.pad_h;
+    if (iy < 0 || iy >= in.h || n == 0) {
+      std::memset(dst, pad, static_cast<size_t>(row_bytes));
+      continue;
+    }
+    if (left > 0) std::memset(dst, pad, static_cast<size_t>(left) * in.c);
+    bias_activations(input + offset(in, b, iy, 0, 0), n * in.c, dst + static_cast<int64_t>(left) * in.c);
+    const int right = s.padded_w - left - n;
+    if (right > 0) std::memset(dst + static_cast<int64_t>(left + n) * in.c, pad, static_cast<size_t>(right) * in.c);
+  }
+}
+
+// The patch of output (oy, ox) from ConvScratch::padded: each filter row one contiguous span, copied
+// 16 bytes at a time (the copy may run past the row into the next row's place, written after it, or
+// into the stride padding and the scratch slack, which meet zero weights or nothing).
+inline void copy_patch(const ConvParams& p, const Shape4& in, const Shape4& filter, const ConvScratch& s, int oy,
+                       int ox, uint8_t* patch) {
+  const int64_t padded_row = static_cast<int64_t>(s.padded_w) * in.c;
+  const int row_bytes = filter.w * in.c;
+  const uint8_t* src = s.padded.data() + static_cast<int64_t>(oy) * p.stride_h * padded_row +
+                       static_cast<int64_t>(ox) * p.stride_w * in.c;
+  for (int fy = 0; fy < filter.h; ++fy, src += p.dilation_h * padded_row, patch += row_bytes)
+    for (int k = 0; k < row_bytes; k += 16) std::memcpy(patch + k, src + k, 16);
+}
+
 }  // namespace
 
 void prepare_conv_weights(const Shape4& filter, const float* weights, ConvWeights* out) {
@@ -162,8 +194,8 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
   // XNNPACK numerics: the tiles requantize their accumulators in registers.
   if (p.requant_scale) {
     const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max, p.requant_in_range);
-    const int64_t per_batch = static_cast<int64_t>(out.h) * out.w;
     const auto zero_point = static_cast<int8_t>(-p.input_offset);
+    int b = 0, oy = 0, ox = 0;  // the next pixel to gather (counted, not divided out of its index)
     for (int64_t first = 0; first < pixels; first += scratch.gather_pixels) {
       const int count = static_cast<int>(std::min<int64_t>(scratch.gather_pixels, pixels - first));
       const uint8_t* x = nullptr;
@@ -172,10 +204,17 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
         x = scratch.biased.data() + first * in.c;
       } else {
         for (int i = 0; i < count; ++i) {
-          const int64_t pixel = first + i;
-          const int64_t within = pixel % per_batch;
-          gather_patch(p, in, input, filter, static_cast<int>(pixel / per_batch), static_cast<int>(within / out.w),
-                       static_cast<int>(within % out.w), zero_point, scratch.patch.data() + i * w.stride);
+          uint8_t* patch = scratch.patch.data() + i * w.stride;
+          if (scratch.padded_h > 0) {
+            if (oy == 0 && ox == 0) fill_padded(p, in, input, b, static_cast<uint8_t>(static_cast<uint8_t>(zero_point) ^ 0x80u), scratch);
+            copy_patch(p, in, filter, scratch, oy, ox, patch);
+          } else {
+            gather_patch(p, in, input, filter, b, oy, ox, zero_point, patch);
+          }
+          if (++ox == out.w) {
+            ox = 0;
+            if (++oy == out.h) oy = 0, ++b;
+          }
         }
         x = scratch.patch.data();
         x_stride = w.stride;

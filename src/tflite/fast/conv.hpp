@@ -45,17 +45,33 @@ constexpr int64_t kConvGatherBytes = 32 * 1024;
 struct ConvScratch {
   ScratchArray<uint8_t> patch, biased;
   ScratchArray<int32_t> acc, init;
+  // Without dilation along x (and not in place): one batch item's input biased to unsigned with the zero
+  // point around it as far as the taps reach, [padded_h][padded_w][in_c], row 0 = input row -pad_h;
+  // each patch row is then one plain copy (fast/conv.cpp).
+  ScratchArray<uint8_t> padded;
+  int padded_h = 0, padded_w = 0;
   int gather_pixels = kConvPixelBlock;
-  void reserve(const ConvWeights& weights, const Shape4& filter, const Shape4& in, const Shape4& out) {
+  void reserve(const ConvWeights& weights, const ConvParams& p, const Shape4& filter, const Shape4& in,
+               const Shape4& out) {
     const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
     const int64_t stride = std::max(weights.int8.stride, 1);
     gather_pixels = static_cast<int>(std::max<int64_t>(kConvPixelBlock, std::min(pixels, kConvGatherBytes / stride)));
     const bool in_place = filter.h == 1 && filter.w == 1 && in.c == weights.int8.stride;
-    counts_ = {static_cast<size_t>(gather_pixels) * weights.int8.stride, in_place ? static_cast<size_t>(in.size()) : 0,
-               static_cast<size_t>(kConvPixelBlock) * weights.int8.padded_rows, static_cast<size_t>(weights.int8.padded_rows)};
+    size_t padded_bytes = 0;
+    padded_h = padded_w = 0;
+    if (!in_place && p.dilation_w == 1 && p.pad_h >= 0 && p.pad_w >= 0) {
+      padded_h = (out.h - 1) * p.stride_h + (filter.h - 1) * p.dilation_h + 1;
+      padded_w = (out.w - 1) * p.stride_w + filter.w;
+      padded_bytes = static_cast<size_t>(padded_h) * padded_w * in.c + kCopySlack;
+    }
+    // The patch rows are copied 16 bytes at a time: slack for the last one.
+    counts_ = {static_cast<size_t>(gather_pixels) * weights.int8.stride + kCopySlack,
+               in_place ? static_cast<size_t>(in.size()) : 0,
+               static_cast<size_t>(kConvPixelBlock) * weights.int8.padded_rows,
+               static_cast<size_t>(weights.int8.padded_rows), padded_bytes};
     layout_.clear();
     at_ = {layout_.add<uint8_t>(counts_[0]), layout_.add<uint8_t>(counts_[1]), layout_.add<int32_t>(counts_[2]),
-           layout_.add<int32_t>(counts_[3])};
+           layout_.add<int32_t>(counts_[3]), layout_.add<uint8_t>(counts_[4])};
   }
   size_t bytes() const { return layout_.bytes(); }
   void bind(uint8_t* base) {
@@ -63,11 +79,13 @@ struct ConvScratch {
     bind_array(biased, base, at_[1], counts_[1]);
     bind_array(acc, base, at_[2], counts_[2]);
     bind_array(init, base, at_[3], counts_[3]);
+    bind_array(padded, base, at_[4], counts_[4]);
   }
+  static constexpr size_t kCopySlack = 64;
 
  private:
   ScratchLayout layout_;
-  std::array<size_t, 4> counts_{}, at_{};
+  std::array<size_t, 5> counts_{}, at_{};
 };
 
 void conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,

@@ -76,7 +76,7 @@ void prepare(const OpContext& ctx) {
     p.requant_in_range = weighted::requant_in_range(filter, bias, d.requant_scale, out_c, /*channel_last=*/false);
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
-      d.scratch.reserve(d.weights, d.filter, d.in, d.out);
+      d.scratch.reserve(d.weights, p, d.filter, d.in, d.out);
       ctx.request_scratch(d.scratch.bytes());
     }
   } else if (input.type == DType::Float32 && filter.type == DType::Int8 && output.type == DType::Float32) {
@@ -93,7 +93,7 @@ void prepare(const OpContext& ctx) {
     d.hybrid.reserve(d.in.n, d.in.h * d.in.w * d.in.c, /*asymmetric=*/per_channel);
     if (fast) {
       fast::prepare_conv_weights(d.filter, filter.as<int8_t>(), &d.weights);
-      d.scratch.reserve(d.weights, d.filter, d.in, d.out);
+      d.scratch.reserve(d.weights, p, d.filter, d.in, d.out);
       ctx.request_scratch(d.scratch.bytes());
     }
   } else {
