@@ -87,6 +87,15 @@ inline void copy_patch(const ConvParams& p, const Shape4& in, const Shape4& filt
     for (int k = 0; k < row_bytes; k += 16) std::memcpy(patch + k, src + k, 16);
 }
 
+// The patch of output (b, oy, ox): copied from ConvScratch::padded where the op has one (refilled at
+// each batch item's first pixel; patches are taken in pixel order), else gathered from the input.
+inline void take_patch(const ConvParams& p, const Shape4& in, const int8_t* input, const Shape4& filter, int b, int oy,
+                       int ox, int8_t pad_value, ConvScratch& s, uint8_t* patch) {
+  if (s.padded_h == 0) return gather_patch(p, in, input, filter, b, oy, ox, pad_value, patch);
+  if (oy == 0 && ox == 0) fill_padded(p, in, input, b, static_cast<uint8_t>(static_cast<uint8_t>(pad_value) ^ 0x80u), s);
+  copy_patch(p, in, filter, s, oy, ox, patch);
+}
+
 }  // namespace
 
 void prepare_conv_weights(const Shape4& filter, const float* weights, ConvWeights* out) {
@@ -153,7 +162,7 @@ void for_each_pixel_product(const ConvParams& p, const Shape4& in, const int8_t*
     const int count = static_cast<int>(std::min<int64_t>(kConvPixelBlock, pixels - first));
     int pb = b, py = oy, px = ox;
     for (int i = 0; i < count; ++i) {
-      gather_patch(p, in, input, filter, pb, py, px, pad_value(pb), scratch.patch.data() + i * patch_stride);
+      take_patch(p, in, input, filter, pb, py, px, pad_value(pb), scratch, scratch.patch.data() + i * patch_stride);
       if (++px == out.w) {
         px = 0;
         if (++py == out.h) py = 0, ++pb;
@@ -204,13 +213,7 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
         x = scratch.biased.data() + first * in.c;
       } else {
         for (int i = 0; i < count; ++i) {
-          uint8_t* patch = scratch.patch.data() + i * w.stride;
-          if (scratch.padded_h > 0) {
-            if (oy == 0 && ox == 0) fill_padded(p, in, input, b, static_cast<uint8_t>(static_cast<uint8_t>(zero_point) ^ 0x80u), scratch);
-            copy_patch(p, in, filter, scratch, oy, ox, patch);
-          } else {
-            gather_patch(p, in, input, filter, b, oy, ox, zero_point, patch);
-          }
+          take_patch(p, in, input, filter, b, oy, ox, zero_point, scratch, scratch.patch.data() + i * w.stride);
           if (++ox == out.w) {
             ox = 0;
             if (++oy == out.h) oy = 0, ++b;
