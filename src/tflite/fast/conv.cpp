@@ -15,7 +15,8 @@ using ref::clamp_int;
 using ref::offset;
 
 // The receptive field of output (b, oy, ox) as one contiguous row in filter order [kh][kw][in_c],
-// biased to unsigned for the dot products. Taps outside the input read `pad_value` (the input zero
+// biased to unsigned for the dot products, read from the input itself (take_patch uses it where there
+// is no padded copy: dilation along x). Taps outside the input read `pad_value` (the input zero
 // point: after the zero-point correction they contribute exactly nothing, like the taps the
 // reference skips). Without dilation along x a filter row is one contiguous span of the input row,
 // copied in one go (a first layer on one channel would otherwise take its bytes one tap at a time).

@@ -38,7 +38,7 @@ void prepare_conv_weights(const Shape4& filter, const int8_t* weights, ConvWeigh
 constexpr int kConvPixelBlock = 8;
 // Patches are gathered up to this many bytes (gather_pixels pixels) before the products read them: a
 // patch read right after its small stores would wait for them (a load spanning several stores
-// cannot be forwarded from the store buffer), which made a one-channel stem 3x slower.
+// cannot be forwarded from the store buffer; kws_b's one-channel stem took 7.6 instead of 5.9 us).
 constexpr int64_t kConvGatherBytes = 32 * 1024;
 // A 1x1 convolution with stride 1 biases its whole input into `biased` instead (each pixel is its
 // own patch), one vector pass instead of a copy per pixel.
