@@ -5,7 +5,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -64,28 +63,21 @@ struct ConvScratch {
       padded_w = (out.w - 1) * p.stride_w + filter.w;
       padded_bytes = static_cast<size_t>(padded_h) * padded_w * in.c + kCopySlack;
     }
+    ScratchLayout layout;
     // The patch rows are copied 16 bytes at a time: slack for the last one.
-    counts_ = {static_cast<size_t>(gather_pixels) * weights.int8.stride + kCopySlack,
-               in_place ? static_cast<size_t>(in.size()) : 0,
-               static_cast<size_t>(kConvPixelBlock) * weights.int8.padded_rows,
-               static_cast<size_t>(weights.int8.padded_rows), padded_bytes};
-    layout_.clear();
-    at_ = {layout_.add<uint8_t>(counts_[0]), layout_.add<uint8_t>(counts_[1]), layout_.add<int32_t>(counts_[2]),
-           layout_.add<int32_t>(counts_[3]), layout_.add<uint8_t>(counts_[4])};
+    layout.place(patch, static_cast<size_t>(gather_pixels) * weights.int8.stride + kCopySlack);
+    layout.place(biased, in_place ? static_cast<size_t>(in.size()) : 0);
+    layout.place(acc, static_cast<size_t>(kConvPixelBlock) * weights.int8.padded_rows);
+    layout.place(init, static_cast<size_t>(weights.int8.padded_rows));
+    layout.place(padded, padded_bytes);
+    bytes_ = layout.bytes();
   }
-  size_t bytes() const { return layout_.bytes(); }
-  void bind(uint8_t* base) {
-    bind_array(patch, base, at_[0], counts_[0]);
-    bind_array(biased, base, at_[1], counts_[1]);
-    bind_array(acc, base, at_[2], counts_[2]);
-    bind_array(init, base, at_[3], counts_[3]);
-    bind_array(padded, base, at_[4], counts_[4]);
-  }
+  size_t bytes() const { return bytes_; }
+  void bind(uint8_t* base) { bind_arrays(base, patch, biased, acc, init, padded); }
   static constexpr size_t kCopySlack = 64;
 
  private:
-  ScratchLayout layout_;
-  std::array<size_t, 5> counts_{}, at_{};
+  size_t bytes_ = 0;
 };
 
 void conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,
@@ -135,30 +127,27 @@ struct DepthwiseScratch {
   void reserve(const DepthwiseWeights& weights, const ConvParams& p, const Shape4& in, const Shape4& filter,
                const Shape4& out) {
     const size_t padded = static_cast<size_t>(std::max(out.c, weights.padded_c));
-    counts_ = {kDepthwiseMaxPixels * padded, padded, 0, 0};
+    size_t widened_count = 0, row_count = 0;
     if (!weights.empty()) {
       // Widened column of output x's tap fx: x * stride_w + fx * dilation_w (the input column plus left_pad).
       left_pad = std::max(0, p.pad_w);
       const int last = (out.w - 1) * p.stride_w + (filter.w - 1) * p.dilation_w;  // widened column
       widened_cols = std::max(last + 1, left_pad + in.w);
-      counts_[2] = static_cast<size_t>(in.h + 1) * widened_cols * 16;
-      counts_[3] = static_cast<size_t>(filter.h);
+      widened_count = static_cast<size_t>(in.h + 1) * widened_cols * 16;
+      row_count = static_cast<size_t>(filter.h);
     }
-    layout_.clear();
-    at_ = {layout_.add<int32_t>(counts_[0]), layout_.add<int32_t>(counts_[1]), layout_.add<int32_t>(counts_[2]),
-           layout_.add<const void*>(counts_[3])};
+    ScratchLayout layout;
+    layout.place(acc, kDepthwiseMaxPixels * padded);
+    layout.place(init, padded);
+    layout.place(widened, widened_count);
+    layout.place(rows, row_count);
+    bytes_ = layout.bytes();
   }
-  size_t bytes() const { return layout_.bytes(); }
-  void bind(uint8_t* base) {
-    bind_array(acc, base, at_[0], counts_[0]);
-    bind_array(init, base, at_[1], counts_[1]);
-    bind_array(widened, base, at_[2], counts_[2]);
-    bind_array(rows, base, at_[3], counts_[3]);
-  }
+  size_t bytes() const { return bytes_; }
+  void bind(uint8_t* base) { bind_arrays(base, acc, init, widened, rows); }
 
  private:
-  ScratchLayout layout_;
-  std::array<size_t, 4> counts_{}, at_{};
+  size_t bytes_ = 0;
 };
 
 void depthwise_conv_float(const ConvParams& p, const Shape4& in, const float* input, const Shape4& filter,

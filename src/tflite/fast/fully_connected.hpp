@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -29,19 +28,16 @@ struct FullyConnectedScratch {
   ScratchArray<uint8_t> input;
   ScratchArray<int32_t> acc;
   void reserve(const FullyConnectedWeights& weights, int units) {
-    counts_ = {static_cast<size_t>(weights.int8.stride), static_cast<size_t>(std::max(units, weights.int8.padded_rows))};
-    layout_.clear();
-    at_ = {layout_.add<uint8_t>(counts_[0]), layout_.add<int32_t>(counts_[1])};
+    ScratchLayout layout;
+    layout.place(input, static_cast<size_t>(weights.int8.stride));
+    layout.place(acc, static_cast<size_t>(std::max(units, weights.int8.padded_rows)));
+    bytes_ = layout.bytes();
   }
-  size_t bytes() const { return layout_.bytes(); }
-  void bind(uint8_t* base) {
-    bind_array(input, base, at_[0], counts_[0]);
-    bind_array(acc, base, at_[1], counts_[1]);
-  }
+  size_t bytes() const { return bytes_; }
+  void bind(uint8_t* base) { bind_arrays(base, input, acc); }
 
  private:
-  ScratchLayout layout_;
-  std::array<size_t, 2> counts_{}, at_{};
+  size_t bytes_ = 0;
 };
 
 void fully_connected_float(const FullyConnectedParams& p, int batches, int depth, int units, const float* input,
