@@ -15,8 +15,8 @@ using ref::clamp_int;
 using ref::offset;
 
 // The receptive field of output (b, oy, ox) as one contiguous row in filter order [kh][kw][in_c],
-// biased to unsigned for the dot products, read from the input itself (take_patch uses it where there
-// is no padded copy: dilation along x). Taps outside the input read `pad_value` (the input zero
+// biased to unsigned for the dot products, read from the input itself (take_patch uses it where the
+// scratch holds no padded copy: dilation along x, and hybrid 1x1 convolutions that could read in place). Taps outside the input read `pad_value` (the input zero
 // point: after the zero-point correction they contribute exactly nothing, like the taps the
 // reference skips). Without dilation along x a filter row is one contiguous span of the input row,
 // copied in one go (a first layer on one channel would otherwise take its bytes one tap at a time).
@@ -195,10 +195,7 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
   };
   const PackedInt8Matrix& w = weights.int8;
   const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
-  // A 1x1 convolution with stride 1 and no padding: each input pixel is its own patch once the
-  // whole input is biased (when its channels need no padding to the packed stride).
-  const bool in_place = filter.h == 1 && filter.w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 &&
-                        p.pad_w == 0 && in.h == out.h && in.w == out.w && in.c == w.stride;
+  const bool in_place = conv_reads_in_place(p, filter, in, out, w);
   if (in_place) bias_activations(input, static_cast<int>(pixels * in.c), scratch.biased.data());
 #ifdef TINYFIT_FAST_AVX512
   // XNNPACK numerics: the tiles requantize their accumulators in registers.

@@ -39,8 +39,15 @@ constexpr int kConvPixelBlock = 8;
 // patch read right after its small stores would wait for them (a load spanning several stores
 // cannot be forwarded from the store buffer; kws_b's one-channel stem took 7.6 instead of 5.9 us).
 constexpr int64_t kConvGatherBytes = 32 * 1024;
-// A 1x1 convolution with stride 1 biases its whole input into `biased` instead (each pixel is its
-// own patch), one vector pass instead of a copy per pixel.
+// A 1x1 convolution with stride 1 and no padding, whose channels need no padding to the packed
+// stride: each input pixel is its own patch, so the whole input is biased into `biased` in one vector
+// pass instead of a copy per pixel.
+inline bool conv_reads_in_place(const ConvParams& p, const Shape4& filter, const Shape4& in, const Shape4& out,
+                                const PackedInt8Matrix& weights) {
+  return filter.h == 1 && filter.w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
+         in.h == out.h && in.w == out.w && in.c == weights.stride;
+}
+
 struct ConvScratch {
   ScratchArray<uint8_t> patch, biased;
   ScratchArray<int32_t> acc, init;
@@ -55,7 +62,7 @@ struct ConvScratch {
     const int64_t pixels = static_cast<int64_t>(out.n) * out.h * out.w;
     const int64_t stride = std::max(weights.int8.stride, 1);
     gather_pixels = static_cast<int>(std::max<int64_t>(kConvPixelBlock, std::min(pixels, kConvGatherBytes / stride)));
-    const bool in_place = filter.h == 1 && filter.w == 1 && in.c == weights.int8.stride;
+    const bool in_place = conv_reads_in_place(p, filter, in, out, weights.int8);
     size_t padded_bytes = 0;
     padded_h = padded_w = 0;
     if (!in_place && p.dilation_w == 1 && p.pad_h >= 0 && p.pad_w >= 0) {
