@@ -1,7 +1,6 @@
 // MEAN over constant axes (int32 axis tensor), keep_dims or not. float32; int8 / uint8 requantized
 // to the output's scale with TFLite's integer mean arithmetic (requantize the sum, divide by N).
 #include <string>
-#include <vector>
 
 #include "tflite/ops/ops.hpp"
 #include "tflite/ref/quant_params.hpp"
@@ -16,36 +15,33 @@ struct MeanData {
   bool xnnpack = false;  // int8, Int8Numerics::Xnnpack, over H and W of a 4-D input (global average pooling)
   ref::XnnpackMeanParams xnnpack_params;
   int batches = 0, pixels = 0, channels = 0;  // xnnpack: the input as [batches, pixels, channels]
-  mutable std::vector<int32_t> sums;          // xnnpack fast path: one per channel
+  bool fast = false;                          // xnnpack: mean_xnnpack_by_rows
 };
 
-// mean_xnnpack's sums a block of W channels at a time, the block's running sums held in registers
-// while the pixels stream by (sums kept in memory would chain every pixel's add through a store and a
-// reload); the integer sums are the same.
+// mean_xnnpack with the sums of a block of W channels held in registers while the pixels stream by
+// (sums kept in memory would chain every pixel's add through a store and a reload), then requantized
+// to out; the integer sums are the same.
 template <int W>
-void sum_channel_block(const int8_t* in, int pixels, int channels, int32_t bias, int32_t* sums) {
+void mean_channel_block(const ref::XnnpackMeanParams& q, const int8_t* in, int pixels, int channels, int8_t* out) {
   int32_t acc[W];
-  for (int j = 0; j < W; ++j) acc[j] = bias;
+  for (int j = 0; j < W; ++j) acc[j] = q.bias;
   for (int p = 0; p < pixels; ++p) {
     const int8_t* row = in + static_cast<int64_t>(p) * channels;
     for (int j = 0; j < W; ++j) acc[j] += row[j];
   }
-  for (int j = 0; j < W; ++j) sums[j] = acc[j];
+  for (int j = 0; j < W; ++j)
+    out[j] = static_cast<int8_t>(ref::requantize_fp32(acc[j], q.scale, q.output_zero_point, -128, 127));
 }
 
 void mean_xnnpack_by_rows(const MeanData& d, const int8_t* in, int8_t* out) {
-  int32_t* sums = d.sums.data();
   const int channels = d.channels;
-  const int32_t bias = d.xnnpack_params.bias;
   for (int b = 0; b < d.batches; ++b) {
     const int8_t* batch = in + static_cast<int64_t>(b) * d.pixels * channels;
+    int8_t* dst = out + static_cast<int64_t>(b) * channels;
     int c = 0;
-    for (; c + 16 <= channels; c += 16) sum_channel_block<16>(batch + c, d.pixels, channels, bias, sums + c);
-    for (; c + 4 <= channels; c += 4) sum_channel_block<4>(batch + c, d.pixels, channels, bias, sums + c);
-    for (; c < channels; ++c) sum_channel_block<1>(batch + c, d.pixels, channels, bias, sums + c);
-    for (c = 0; c < channels; ++c)
-      out[static_cast<int64_t>(b) * channels + c] = static_cast<int8_t>(
-          ref::requantize_fp32(sums[c], d.xnnpack_params.scale, d.xnnpack_params.output_zero_point, -128, 127));
+    for (; c + 16 <= channels; c += 16) mean_channel_block<16>(d.xnnpack_params, batch + c, d.pixels, channels, dst + c);
+    for (; c + 4 <= channels; c += 4) mean_channel_block<4>(d.xnnpack_params, batch + c, d.pixels, channels, dst + c);
+    for (; c < channels; ++c) mean_channel_block<1>(d.xnnpack_params, batch + c, d.pixels, channels, dst + c);
   }
 }
 
@@ -84,7 +80,7 @@ void prepare(const OpContext& ctx) {
     d.batches = in.dim(0);
     d.pixels = in.dim(1) * in.dim(2);
     d.channels = in.dim(3);
-    if (!ctx.reference_only()) d.sums.assign(static_cast<size_t>(d.channels), 0);
+    d.fast = !ctx.reference_only();
   }
 }
 
@@ -97,7 +93,7 @@ void eval(const OpContext& ctx) {
       ref::mean_float(d.plan, in.as<float>(), out.as<float>());
       break;
     case DType::Int8:
-      if (d.xnnpack && !d.sums.empty())
+      if (d.xnnpack && d.fast)
         mean_xnnpack_by_rows(d, in.as<int8_t>(), out.as<int8_t>());
       else if (d.xnnpack)
         ref::mean_xnnpack(d.xnnpack_params, d.plan, in.as<int8_t>(), out.as<int8_t>());
