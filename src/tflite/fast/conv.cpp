@@ -184,7 +184,7 @@ void conv_int8(const ConvParams& p, const Shape4& in, const int8_t* input, const
   // sum w (x + offset) + bias = sum w (x + 128) + [(offset - 128) sum w + bias], exact in int32.
   int32_t* __restrict init = scratch.init.data();
   const int32_t correction = p.input_offset - kActivationBias;
-  for (int oc = 0; oc < out.c; ++oc) init[oc] = correction * weights.int8.row_sums[static_cast<size_t>(oc)] + (bias ? bias[oc] : 0);
+  start_values(bias, weights.int8.row_sums.data(), correction, out.c, init);
   auto finish = [&](int64_t pixel, int, const int32_t* acc) {
     int8_t* dst = output + pixel * out.c;
     if (p.requant_scale) {

@@ -187,7 +187,7 @@ void depthwise_int8_prepared(const ConvParams& p, const Shape4& in, const int8_t
   const int padded = w.padded_c;
   const int cols = scratch.widened_cols, left = scratch.left_pad;
   int32_t* __restrict init = scratch.init.data();
-  for (int c = 0; c < channels; ++c) init[c] = (bias ? bias[c] : 0) + p.input_offset * w.tap_sums[static_cast<size_t>(c)];
+  start_values(bias, w.tap_sums.data(), p.input_offset, channels, init);
   auto* widened = reinterpret_cast<__m512i*>(scratch.widened.data());  // [in.h + 1][cols] vectors
   __m512i* pad_row = widened + static_cast<int64_t>(in.h) * cols;
   const Fp32Requant16 rq(p.output_offset, p.quant_min, p.quant_max, p.requant_in_range);
@@ -252,7 +252,7 @@ void depthwise_int8_quads(const ConvParams& p, const Shape4& in, const int8_t* i
   const int cols = scratch.widened_cols, left = scratch.left_pad;
   int32_t* __restrict init = scratch.init.data();
   const int32_t correction = p.input_offset - kActivationBias;
-  for (int c = 0; c < channels; ++c) init[c] = (bias ? bias[c] : 0) + correction * w.tap_sums[static_cast<size_t>(c)];
+  start_values(bias, w.tap_sums.data(), correction, channels, init);
   auto* quads = reinterpret_cast<__m512i*>(scratch.widened.data());  // [in.h + 1][cols]
   __m512i* pad_row = quads + static_cast<int64_t>(in.h) * cols;
   // vpermb index: byte 4c + k of the result is byte c of the k-th 16-byte pixel.

@@ -34,6 +34,13 @@ inline void bias_activations(const int8_t* __restrict x, int n, uint8_t* __restr
 #endif
 }
 
+// The value every accumulator of a channel starts from: bias + correction * (sum of the channel's
+// weights), which folds an offset added to every input (the zero point, and the bias to unsigned)
+// into one constant per channel. bias may be null.
+inline void start_values(const int32_t* bias, const int32_t* weight_sums, int32_t correction, int n, int32_t* out) {
+  for (int c = 0; c < n; ++c) out[c] = (bias ? bias[c] : 0) + correction * weight_sums[c];
+}
+
 // Sum of each row of a [rows, n] int8 matrix (bias and zero-point corrections).
 inline void row_sums_i8(const int8_t* w, int rows, int n, int32_t* out) {
   for (int r = 0; r < rows; ++r) {
