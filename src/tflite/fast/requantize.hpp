@@ -5,10 +5,10 @@
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 
 #include "tflite/fast/dot.hpp"  // TINYFIT_FAST_AVX512
+#include "tflite/ref/quant.hpp"
 
 #ifdef TINYFIT_FAST_AVX512
 #include <immintrin.h>
@@ -65,8 +65,8 @@ struct Fp32Requant16 {
   Fp32Requant16(int32_t offset_, int32_t qmin_, int32_t qmax_, bool in_range_ = false)
       : lo(_mm512_set1_ps(static_cast<float>(qmin_ - offset_))),
         hi(_mm512_set1_ps(static_cast<float>(qmax_ - offset_))),
-        magic(_mm512_set1_ps(12582912.0f)),                       // 0x1.8p23f, bits 0x4B400000
-        unbias(_mm512_set1_epi32(INT32_C(0x4B400000) - offset_)),
+        magic(_mm512_set1_ps(ref::kMagicBias)),
+        unbias(_mm512_set1_epi32(ref::kMagicBiasBits - offset_)),
         offset(_mm512_set1_epi32(offset_)),
         qmin(_mm512_set1_epi32(qmin_)),
         qmax(_mm512_set1_epi32(qmax_)),
@@ -105,15 +105,12 @@ inline void requantize_row_fp32(const int32_t* __restrict acc, int n, const floa
     rq.store(_mm512_maskz_loadu_epi32(mask, acc + i), s, mask, out + i);
   }
 #else
-  constexpr float kMagicBias = 12582912.0f;  // 0x1.8p23f, bits 0x4B400000
-  const int32_t magic_bias_less_offset = INT32_C(0x4B400000) - offset;
   const auto v_lo = static_cast<float>(lo - offset);
   const auto v_hi = static_cast<float>(hi - offset);
   const float s0 = scale[0];
   for (int i = 0; i < n; ++i) {
-    float v = static_cast<float>(acc[i]) * (per_channel ? scale[i] : s0);
-    v = std::min(std::max(v, v_lo), v_hi) + kMagicBias;
-    out[i] = static_cast<int8_t>(std::bit_cast<int32_t>(v) - magic_bias_less_offset);
+    const float v = static_cast<float>(acc[i]) * (per_channel ? scale[i] : s0);
+    out[i] = static_cast<int8_t>(ref::magic_round(std::min(std::max(v, v_lo), v_hi)) + offset);
   }
 #endif
 }

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -33,11 +32,8 @@ void xnnpack_quantize(const float* in, Q* out, int64_t n, float scale, int32_t z
   const auto lo = static_cast<float>(kMin - zero_point), hi = static_cast<float>(kMax - zero_point);
   // Round to nearest even as XNNPACK's magic-bias kernels do (= std::nearbyint in the default
   // rounding mode for |v| <= 255, but without a libm call, so the loop vectorizes).
-  constexpr float kMagicBias = 12582912.0f;  // 0x1.8p23f, bits 0x4B400000
-  for (int64_t i = 0; i < n; ++i) {
-    const float v = std::min(std::max(in[i] * inv_scale, lo), hi) + kMagicBias;
-    out[i] = static_cast<Q>(std::bit_cast<int32_t>(v) - INT32_C(0x4B400000) + zero_point);
-  }
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = static_cast<Q>(magic_round(std::min(std::max(in[i] * inv_scale, lo), hi)) + zero_point);
 }
 
 // In -> Out between two quantizations: zp_out + (q - zp_in) * M, M = scale_in / scale_out.

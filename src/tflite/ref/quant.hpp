@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -69,6 +70,13 @@ inline int32_t multiply_by_quantized_multiplier(int32_t x, int32_t quantized, in
 inline float xnnpack_requant_scale(float input_scale, float filter_scale, float output_scale) {
   return input_scale * filter_scale / output_scale;
 }
+
+// Round to nearest, ties to even, without a libm call, as XNNPACK's magic-bias kernels do: for
+// |v| <= 2^22, v + 1.5 * 2^23 holds round(v) in its low mantissa bits (default rounding mode), so the
+// loops using it vectorize. The vector kernels use the two constants directly.
+constexpr float kMagicBias = 12582912.0f;  // 0x1.8p23f
+constexpr int32_t kMagicBiasBits = 0x4B400000;
+inline int32_t magic_round(float v) { return std::bit_cast<int32_t>(v + kMagicBias) - kMagicBiasBits; }
 
 // XNNPACK's "fp32" requantization (xnn_qs8_requantize_fp32; the wasm/wasmsimd fmagic/imagic kernels
 // compute the same): float(acc) * scale in float32, clamped to [lo - zp, hi - zp], rounded to nearest
